@@ -1,0 +1,1 @@
+"""Decision Tracker: meeting decisions turned into assigned, tracked, reported work."""

@@ -1,0 +1,30 @@
+"""Users, their roles and API tokens."""
+
+from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.table import Table
+
+from tracker.schools.tables import School
+
+
+class User(Table, tablename="tracker_user"):
+    email = Varchar(length=254, unique=True)
+    """Stored lower-case; the login."""
+    full_name = Varchar(length=200, default="")
+    position = Varchar(length=200, default="")
+    role = Varchar(length=20, index=True)
+    """head, secretary, school or admin (see ``tracker.accounts.roles``)."""
+    school = ForeignKey(School, null=True, on_delete=OnDelete.restrict)
+    """Set for the school role only: the one school whose data the user sees."""
+    password_hash = Varchar(length=255)
+    is_active = Boolean(default=True)
+    language = Varchar(length=5, default="ru")
+    created_at = Timestamptz()
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()
+    last_used_at = Timestamptz(null=True, default=None)

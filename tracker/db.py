@@ -1,0 +1,74 @@
+"""The database engine, transactions and migrations.
+
+One engine per process, made from the settings; Piccolo's tables find it through
+``tracker.piccolo_conf``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from urllib.parse import unquote, urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from tracker.settings import Settings
+
+os.environ.setdefault("PICCOLO_CONF", "tracker.piccolo_conf")
+
+
+def postgres_config(url: str) -> dict[str, object]:
+    """asyncpg connection arguments from a ``postgresql://user:pass@host:port/db`` URL."""
+    parts = urlsplit(url)
+    config: dict[str, object] = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or 5432,
+        "database": parts.path.lstrip("/") or "tracker",
+    }
+    if parts.username:
+        config["user"] = unquote(parts.username)
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def make_engine(settings: Settings) -> Engine:  # type: ignore[type-arg]
+    if settings.is_postgres:
+        return PostgresEngine(config=postgres_config(settings.database_url))
+    path = settings.sqlite_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(path=str(path), timeout=30)
+
+
+def engine() -> Engine:  # type: ignore[type-arg]
+    from tracker.piccolo_conf import DB  # noqa: PLC0415 - the engine is made on first use
+
+    return DB
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """All-or-nothing writes. On SQLite the write lock is taken at the start (IMMEDIATE),
+    so two writers queue instead of failing half-way."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def migrate() -> None:
+    """Apply every migration not yet applied (idempotent)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: PLC0415
+
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        await db.run_ddl("PRAGMA journal_mode=WAL")
+    result = await run_forwards(app_name="tracker")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}")

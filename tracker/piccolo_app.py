@@ -1,0 +1,34 @@
+"""The one Piccolo app: every table of every area, migrations in the top-level ``migrations/``."""
+
+from piccolo.conf.apps import AppConfig
+
+from tracker.accounts.tables import ApiToken, User
+from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
+from tracker.audit.tables import AuditEvent
+from tracker.meetings.tables import AgendaItem, Decision, Meeting
+from tracker.schools.tables import School, SchoolGroup, SchoolGroupMember
+from tracker.settings import REPO_ROOT
+
+TABLES = [
+    SchoolGroup,
+    School,
+    SchoolGroupMember,
+    User,
+    ApiToken,
+    Meeting,
+    AgendaItem,
+    Decision,
+    Assignment,
+    Report,
+    ReportFile,
+    ExtensionRequest,
+    AuditEvent,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="tracker",
+    migrations_folder_path=str(REPO_ROOT / "migrations"),
+    table_classes=TABLES,
+    migration_dependencies=[],
+    commands=[],
+)
