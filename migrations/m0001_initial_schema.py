@@ -123,7 +123,7 @@ class User(Table, tablename="tracker_user", schema=None):
 
 ID = "2026-11-23T22:53:59:264348"
 VERSION = "1.38.0"
-DESCRIPTION = "True"
+DESCRIPTION = "initial schema"
 
 
 async def forwards():

@@ -1,0 +1,115 @@
+"""Test set-up: a real database (SQLite, or PostgreSQL with TRACKER_TEST_DB=postgres),
+migrated once per run and emptied before each test; HTTP through the ASGI client.
+
+The environment is fixed here, before any ``tracker`` module reads its settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import Cluster, start_cluster
+
+BACKEND = os.environ.get("TRACKER_TEST_DB", "sqlite")
+if BACKEND not in {"sqlite", "postgres"}:
+    raise pytest.UsageError("TRACKER_TEST_DB must be sqlite or postgres")
+
+_DATA_DIR = Path(tempfile.mkdtemp(prefix="tracker-test-"))
+_CLUSTER: Cluster | None = None
+if BACKEND == "postgres":
+    _CLUSTER = start_cluster()  # raises, failing the run, when PostgreSQL cannot start
+    os.environ["DATABASE_URL"] = _CLUSTER.url
+else:
+    os.environ["DATABASE_URL"] = f"sqlite:///{_DATA_DIR / 'test.sqlite'}"
+os.environ["TRACKER_DATA_DIR"] = str(_DATA_DIR)
+os.environ["TRACKER_PASSWORD_HASH_COST"] = "1"
+os.environ["TRACKER_DB_POOL"] = "0"
+os.environ["SECRET_KEY"] = "test-secret-key-" + "x" * 32
+os.environ.pop("REDIS_URL", None)
+os.environ.pop("SMTP_URL", None)
+
+from tests.support.http import ApiClient, PageClient  # noqa: E402
+from tests.support.world import World, make_world  # noqa: E402
+from tracker import db  # noqa: E402
+from tracker.piccolo_app import TABLES  # noqa: E402
+
+
+def pytest_report_header() -> str:
+    return f"tracker database: {BACKEND} ({os.environ['DATABASE_URL']})"
+
+
+def pytest_unconfigure() -> None:
+    if _CLUSTER is not None:
+        _CLUSTER.stop()
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    return BACKEND
+
+
+@pytest.fixture(scope="session")
+def _migrated() -> None:
+    asyncio.run(_quiet_migrate())
+
+
+async def _quiet_migrate() -> None:
+    import contextlib  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        await db.migrate()
+
+
+async def empty_database() -> None:
+    names = ", ".join(f'"{t._meta.tablename}"' for t in TABLES)
+    if BACKEND == "postgres":
+        await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    else:
+        async with db.transaction():
+            for table in reversed(TABLES):
+                await table.raw(f'DELETE FROM "{table._meta.tablename}"')
+
+
+@pytest.fixture
+async def clean_db(_migrated: None) -> AsyncIterator[None]:
+    """An empty, migrated database for one test."""
+    await empty_database()
+    files = _DATA_DIR / "files"
+    shutil.rmtree(files, ignore_errors=True)
+    yield
+
+
+@pytest.fixture
+async def world(clean_db: None) -> World:
+    """A small district: groups, schools, one user per role, a meeting with decisions."""
+    return await make_world()
+
+
+@pytest.fixture
+def app(_migrated: None) -> Iterator[object]:
+    from tracker.web.app import create_app  # noqa: PLC0415
+
+    yield create_app()
+
+
+@pytest.fixture
+async def pages(app: object) -> AsyncIterator[PageClient]:
+    """A browser-like client: session cookie and CSRF token."""
+    async with PageClient.open(app) as client:
+        yield client
+
+
+@pytest.fixture
+async def api(app: object) -> AsyncIterator[ApiClient]:
+    """A JSON API client; ``await api.login(email)`` sets its bearer token."""
+    async with ApiClient.open(app) as client:
+        yield client

@@ -1,0 +1,90 @@
+"""A decision's deadline rule, and the due date it gives an assignment. Pure."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from tracker.calendar.workdays import WEEKENDS_ONLY, WorkCalendar, add_working_days
+
+
+class DeadlineKind(StrEnum):
+    DATE = "date"  # «в срок до 01.03.2020»
+    RELATIVE = "relative"  # «в течение 10 рабочих дней», «в течение 5 дней со дня …»
+    ONGOING = "ongoing"  # «постоянно»: open until removed from control
+    PERIODIC = "periodic"  # «ежемесячно до 5 числа», «ежеквартально»
+    NONE = "none"  # the department's default term applies
+
+
+class Period(StrEnum):
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    YEARLY = "yearly"
+
+
+KIND_LABELS = {
+    DeadlineKind.DATE: "к дате",
+    DeadlineKind.RELATIVE: "в течение срока",
+    DeadlineKind.ONGOING: "постоянно",
+    DeadlineKind.PERIODIC: "периодически",
+    DeadlineKind.NONE: "срок не указан",
+}
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    kind: DeadlineKind = DeadlineKind.NONE
+    date: date | None = None
+    text: str = ""
+    period: Period | None = None
+    working_days: int | None = None
+    """For a relative deadline in working days."""
+    days: int | None = None
+    """Calendar days for a relative deadline; the day of the month for a periodic one."""
+
+
+def _last_day(year: int, month: int) -> int:
+    return month_calendar.monthrange(year, month)[1]
+
+
+def _day_in_month(year: int, month: int, day: int | None) -> date:
+    last = _last_day(year, month)
+    return date(year, month, min(day or last, last))
+
+
+def next_period_due(period: Period, day_of_month: int | None, after: date) -> date:
+    """The first due date of a periodic obligation falling after ``after``:
+    monthly — day N of the next month; quarterly — day N of the month after the quarter;
+    yearly — day N of the January after the year."""
+    if period is Period.MONTHLY:
+        year, month = (after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1)
+    elif period is Period.QUARTERLY:
+        quarter_end = ((after.month - 1) // 3 + 1) * 3
+        year, month = (after.year + 1, 1) if quarter_end == 12 else (after.year, quarter_end + 1)
+    else:
+        year, month = after.year + 1, 1
+    return _day_in_month(year, month, day_of_month)
+
+
+def due_date(
+    rule: DeadlineRule,
+    *,
+    assigned_on: date,
+    default_term_days: int,
+    calendar: WorkCalendar = WEEKENDS_ONLY,
+) -> date | None:
+    """When an assignment made on ``assigned_on`` falls due; None for an ongoing obligation."""
+    if rule.kind is DeadlineKind.DATE and rule.date is not None:
+        return rule.date
+    if rule.kind is DeadlineKind.RELATIVE:
+        if rule.working_days is not None:
+            return add_working_days(assigned_on, rule.working_days, calendar)
+        if rule.days is not None:
+            return assigned_on + timedelta(days=rule.days)
+    if rule.kind is DeadlineKind.ONGOING:
+        return None
+    if rule.kind is DeadlineKind.PERIODIC and rule.period is not None:
+        return next_period_due(rule.period, rule.days, assigned_on)
+    return assigned_on + timedelta(days=default_term_days)

@@ -1,0 +1,97 @@
+"""The Litestar application: pages and API of every area, one set of middleware."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.session.server_side import ServerSideSessionConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.base import Store
+from litestar.stores.file import FileStore
+from litestar.template.config import TemplateConfig
+
+from tracker.db import engine
+from tracker.settings import Settings, get_settings
+from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
+from tracker.web.errors import EXCEPTION_HANDLERS
+from tracker.web.routes import ROUTE_HANDLERS
+from tracker.web.templating import make_environment
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+log = logging.getLogger("tracker")
+
+
+@get("/healthz", include_in_schema=False, sync_to_thread=False)
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def _session_store(settings: Settings) -> Store:
+    if settings.redis_url:
+        from litestar.stores.redis import RedisStore  # noqa: PLC0415 - only with Redis
+
+        return RedisStore.with_client(url=settings.redis_url, namespace="tracker-sessions")
+    return FileStore(path=settings.data_dir / "sessions")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    template_config = TemplateConfig(
+        engine=JinjaTemplateEngine.from_environment(make_environment()),
+    )
+    session_config = ServerSideSessionConfig(
+        secure=settings.secure_cookies,
+        samesite="lax",
+        max_age=60 * 60 * 12,
+    )
+
+    async def open_pool() -> None:
+        if settings.is_postgres and settings.db_pool:
+            await engine().start_connection_pool(min_size=2, max_size=10)
+
+    async def close_pool() -> None:
+        if settings.is_postgres and settings.db_pool:
+            await engine().close_connection_pool()
+
+    return Litestar(
+        route_handlers=[
+            *ROUTE_HANDLERS,
+            healthz,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        dependencies={"actor": Provide(provide_actor)},
+        middleware=[
+            session_config.middleware,
+            DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS),
+        ],
+        stores={"sessions": _session_store(settings)},
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=False,
+            exclude=["/api/"],
+        ),
+        template_config=template_config,
+        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Decision Tracker API",
+            version="1",
+            description="Решения совещаний → поручения школам → отчёты об исполнении.",
+            path="/schema",
+        ),
+        request_max_body_size=settings.max_upload_bytes * 5 + 1024 * 1024,
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        debug=False,
+    )

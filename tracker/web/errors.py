@@ -1,0 +1,112 @@
+"""Errors become answers: JSON on the API, a Russian page (or an htmx message) elsewhere.
+
+Never a bare 500: anything unexpected is logged and answered with a polite page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from tracker.errors import TrackerError, ValidationError
+from tracker.web.auth import API_PREFIX
+from tracker.web.rendering import is_htmx
+
+log = logging.getLogger("tracker.web")
+
+MESSAGES = {
+    400: "Некорректный запрос.",
+    401: "Войдите в систему.",
+    403: "Недостаточно прав для этого действия.",
+    404: "Страница не найдена.",
+    405: "Такое действие здесь недоступно.",
+    409: "Действие недоступно в текущем состоянии.",
+    413: "Файл слишком большой.",
+    415: "Неподдерживаемый формат запроса.",
+    422: "Проверьте введённые данные.",
+    429: "Слишком много попыток, подождите немного.",
+    500: "Внутренняя ошибка. Мы уже знаем о ней; попробуйте ещё раз позже.",
+}
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def _answer(
+    request: Request[Any, Any, Any],
+    status: int,
+    message: str,
+    errors: dict[str, str] | None = None,
+) -> Response[Any]:
+    if _is_api(request):
+        body: dict[str, Any] = {"status_code": status, "detail": message}
+        if errors:
+            body["errors"] = errors
+        return Response(body, status_code=status, media_type=MediaType.JSON)
+    if is_htmx(request):
+        # htmx swaps error answers too (see the htmx-config meta tag in base.html),
+        # into the page's message area rather than where the success would go.
+        return Template(
+            template_name="_message.html",
+            context={"level": "error", "message": message},
+            status_code=status,
+            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+        )
+    return Template(
+        template_name="error.html",
+        context={"status": status, "message": message},
+        status_code=status,
+    )
+
+
+def tracker_error(request: Request[Any, Any, Any], exc: TrackerError) -> Response[Any]:
+    errors = exc.errors if isinstance(exc, ValidationError) else None
+    return _answer(request, exc.status_code, exc.message, errors)
+
+
+def not_authorized(request: Request[Any, Any, Any], exc: NotAuthorizedException) -> Response[Any]:
+    if _is_api(request):
+        return _answer(request, 401, exc.detail or MESSAGES[401])
+    target = "/login?next=" + quote(
+        request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    )
+    if is_htmx(request):
+        return Response(None, status_code=204, headers={"HX-Redirect": target})
+    return Redirect(path=target, status_code=303)
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    message = MESSAGES.get(status, MESSAGES[400])
+    if status == 413:
+        message = "Запрос слишком большой: уменьшите размер или число файлов."
+    elif status == 400 and _is_api(request):
+        # Litestar's validation message names the field; keep it, in our envelope.
+        extra = exc.extra if isinstance(exc.extra, list) else None
+        fields = {
+            str(item.get("key", "")): str(item.get("message", ""))
+            for item in extra or []
+            if isinstance(item, dict)
+        }
+        return _answer(request, 400, f"{MESSAGES[400]} {exc.detail}".strip(), fields or None)
+    return _answer(request, status, message)
+
+
+def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500])
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    TrackerError: tracker_error,
+    NotAuthorizedException: not_authorized,
+    HTTPException: http_error,
+    Exception: server_error,
+}

@@ -1,0 +1,12 @@
+"""Every area's controllers, in one list the application mounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.accounts.controllers import LoginController, TokenController
+
+ROUTE_HANDLERS: list[Any] = [
+    LoginController,
+    TokenController,
+]
