@@ -72,3 +72,16 @@ async def migrate() -> None:
     result = await run_forwards(app_name="tracker")
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")
+
+
+async def open_pool() -> None:
+    """A connection pool for the web process on PostgreSQL (SQLite needs none)."""
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=2, max_size=10)
+
+
+async def close_pool() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()

@@ -1,12 +1,13 @@
 """Users, their roles and API tokens."""
 
-from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, OnDelete, Serial, Timestamptz, Varchar
 from piccolo.table import Table
 
 from tracker.schools.tables import School
 
 
 class User(Table, tablename="tracker_user"):
+    id: Serial
     email = Varchar(length=254, unique=True)
     """Stored lower-case; the login."""
     full_name = Varchar(length=200, default="")
@@ -24,6 +25,7 @@ class User(Table, tablename="tracker_user"):
 class ApiToken(Table, tablename="api_token"):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
+    id: Serial
     user = ForeignKey(User, on_delete=OnDelete.cascade)
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()

@@ -7,6 +7,7 @@ from piccolo.columns import (
     Date,
     ForeignKey,
     OnDelete,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -21,6 +22,7 @@ from tracker.schools.tables import School
 class Assignment(Table, tablename="assignment"):
     """One school's part of one decision (the pair is unique, see migration 0002)."""
 
+    id: Serial
     decision = ForeignKey(Decision, on_delete=OnDelete.cascade, index=True)
     school = ForeignKey(School, on_delete=OnDelete.cascade, index=True)
     due_on = Date(null=True, default=None, index=True)
@@ -36,6 +38,7 @@ class Assignment(Table, tablename="assignment"):
 
 
 class Report(Table, tablename="report"):
+    id: Serial
     assignment = ForeignKey(Assignment, on_delete=OnDelete.cascade, index=True)
     author = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     text = Text()
@@ -51,6 +54,7 @@ class Report(Table, tablename="report"):
 class ReportFile(Table, tablename="report_file"):
     """A file attached to a report, stored on disk under ``TRACKER_DATA_DIR/files``."""
 
+    id: Serial
     report = ForeignKey(Report, on_delete=OnDelete.cascade, index=True)
     original_name = Varchar(length=255)
     stored_name = Varchar(length=100, unique=True)
@@ -60,6 +64,7 @@ class ReportFile(Table, tablename="report_file"):
 
 
 class ExtensionRequest(Table, tablename="extension_request"):
+    id: Serial
     assignment = ForeignKey(Assignment, on_delete=OnDelete.cascade, index=True)
     requested_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     previous_due_on = Date(null=True, default=None)

@@ -1,12 +1,22 @@
 """The audit trail: who changed what, when, from what to what. Append-only."""
 
-from piccolo.columns import JSON, BigInt, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from tracker.accounts.tables import User
 
 
 class AuditEvent(Table, tablename="audit_event"):
+    id: Serial
     at = Timestamptz(index=True)
     actor = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     entity = Varchar(length=40)

@@ -1,12 +1,23 @@
 """Meetings, their agenda and their decisions."""
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Serial,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from tracker.accounts.tables import User
 
 
 class Meeting(Table, tablename="meeting"):
+    id: Serial
     kind = Varchar(length=20, default="protocol")
     """protocol, resolution or decision (the kind of document that records it)."""
     title = Text()
@@ -18,6 +29,7 @@ class Meeting(Table, tablename="meeting"):
 
 
 class AgendaItem(Table, tablename="agenda_item"):
+    id: Serial
     meeting = ForeignKey(Meeting, on_delete=OnDelete.cascade, index=True)
     position = Integer()
     title = Text()
@@ -26,6 +38,7 @@ class AgendaItem(Table, tablename="agenda_item"):
 
 
 class Decision(Table, tablename="decision"):
+    id: Serial
     meeting = ForeignKey(Meeting, on_delete=OnDelete.cascade, index=True)
     agenda_item = ForeignKey(AgendaItem, null=True, on_delete=OnDelete.set_null)
     position = Integer()

@@ -19,7 +19,7 @@ from litestar.stores.base import Store
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
-from tracker.db import engine
+from tracker import db
 from tracker.settings import Settings, get_settings
 from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
@@ -55,14 +55,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         max_age=60 * 60 * 12,
     )
 
-    async def open_pool() -> None:
-        if settings.is_postgres and settings.db_pool:
-            await engine().start_connection_pool(min_size=2, max_size=10)
-
-    async def close_pool() -> None:
-        if settings.is_postgres and settings.db_pool:
-            await engine().close_connection_pool()
-
     return Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
@@ -91,7 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
         ),
         request_max_body_size=settings.max_upload_bytes * 5 + 1024 * 1024,
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_startup=[db.open_pool] if settings.db_pool else [],
+        on_shutdown=[db.close_pool] if settings.db_pool else [],
         debug=False,
     )

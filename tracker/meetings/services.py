@@ -1,0 +1,421 @@
+"""Meetings, agenda items and decisions: recording what a meeting decided."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from tracker import clock, db
+from tracker.accounts.roles import Actor, Permission
+from tracker.audit import services as audit
+from tracker.calendar.deadlines import KIND_LABELS, DeadlineKind, DeadlineRule, Period
+from tracker.errors import NotFoundError, ValidationError
+from tracker.meetings.tables import AgendaItem, Decision, Meeting
+
+
+class MeetingKind(StrEnum):
+    PROTOCOL = "protocol"
+    RESOLUTION = "resolution"
+    DECISION = "decision"
+
+
+MEETING_KIND_LABELS = {
+    MeetingKind.PROTOCOL: "Протокол",
+    MeetingKind.RESOLUTION: "Резолюция",
+    MeetingKind.DECISION: "Решение",
+}
+
+
+class DecisionKind(StrEnum):
+    INSTRUCTION = "instruction"  # «Поручить / Обеспечить …»: tracked
+    RECOMMENDATION = "recommendation"  # «Рекомендовать …»: tracked, softer wording
+    INFORMATION = "information"  # «Принять к сведению»: nothing to track
+    CONTROL = "control"  # «Контроль … возложить на …»: names who controls
+
+    @property
+    def label(self) -> str:
+        return DECISION_KIND_LABELS[self]
+
+    @property
+    def is_tracked(self) -> bool:
+        return self in {DecisionKind.INSTRUCTION, DecisionKind.RECOMMENDATION}
+
+
+DECISION_KIND_LABELS = {
+    DecisionKind.INSTRUCTION: "Поручение",
+    DecisionKind.RECOMMENDATION: "Рекомендация",
+    DecisionKind.INFORMATION: "Принять к сведению",
+    DecisionKind.CONTROL: "Контроль исполнения",
+}
+
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class AgendaDraft:
+    title: str
+    number: int | None = None
+    speakers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionDraft:
+    text: str
+    number: str = ""
+    kind: str = DecisionKind.INSTRUCTION
+    addressee: str = ""
+    agenda_item: int | None = None
+    """The agenda item's number within the draft (1-based), as the parsed protocol gives it."""
+    deadline: DeadlineRule = field(default_factory=DeadlineRule)
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    title: str
+    date: date | None
+    kind: str = MeetingKind.PROTOCOL
+    number: str = ""
+    place: str = ""
+    agenda: tuple[AgendaDraft, ...] = ()
+    decisions: tuple[DecisionDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class CreatedMeeting:
+    id: int
+    decisions: tuple[tuple[int, str], ...]
+    """(decision id, number as printed), in order."""
+
+
+@dataclass(frozen=True)
+class AgendaItemView:
+    id: int
+    position: int
+    title: str
+    speakers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    position: int
+    number: str
+    text: str
+    kind: DecisionKind
+    addressee: str
+    deadline: DeadlineRule
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+    @property
+    def deadline_label(self) -> str:
+        return self.deadline.text or KIND_LABELS[self.deadline.kind]
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    id: int
+    kind: MeetingKind
+    title: str
+    number: str
+    date: date
+    place: str
+    decision_count: int = 0
+
+    @property
+    def kind_label(self) -> str:
+        return MEETING_KIND_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class MeetingDetail:
+    meeting: MeetingView
+    agenda: tuple[AgendaItemView, ...]
+    decisions: tuple[DecisionView, ...]
+
+
+def _check_deadline(rule: DeadlineRule, prefix: str, errors: dict[str, str]) -> None:
+    if rule.kind is DeadlineKind.DATE and rule.date is None:
+        errors[f"{prefix}deadline"] = "Для срока «к дате» укажите дату."
+    if rule.kind is DeadlineKind.RELATIVE and not (rule.working_days or rule.days):
+        errors[f"{prefix}deadline"] = "Для относительного срока укажите число дней."
+    for value in (rule.working_days, rule.days):
+        if value is not None and not 0 < value <= 3660:
+            errors[f"{prefix}deadline"] = "Число дней должно быть от 1 до 3660."
+    if rule.kind is DeadlineKind.PERIODIC and rule.period is None:
+        errors[f"{prefix}deadline"] = "Для периодического срока укажите период."
+
+
+def check_decision(draft: DecisionDraft, prefix: str = "") -> dict[str, str]:
+    """Russian messages for what is wrong with one decision, keyed by field."""
+    errors: dict[str, str] = {}
+    if not draft.text.strip():
+        errors[f"{prefix}text"] = "Введите текст решения."
+    elif len(draft.text) > MAX_TEXT:
+        errors[f"{prefix}text"] = f"Текст решения длиннее {MAX_TEXT} символов."
+    if len(draft.number) > 20:
+        errors[f"{prefix}number"] = "Номер пункта не длиннее 20 символов."
+    if draft.kind not in DecisionKind.__members__.values():
+        errors[f"{prefix}kind"] = "Неизвестный вид решения."
+    _check_deadline(draft.deadline, prefix, errors)
+    return errors
+
+
+def check_meeting(draft: MeetingDraft) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not draft.title.strip():
+        errors["title"] = "Введите название совещания."
+    elif len(draft.title) > 2000:
+        errors["title"] = "Название длиннее 2000 символов."
+    if draft.date is None:
+        errors["date"] = "Укажите дату совещания."
+    elif not 1990 <= draft.date.year <= 2100:
+        errors["date"] = "Дата совещания вне разумных пределов."
+    if draft.kind not in MeetingKind.__members__.values():
+        errors["kind"] = "Неизвестный вид документа."
+    if len(draft.number) > 50:
+        errors["number"] = "Номер протокола не длиннее 50 символов."
+    for index, item in enumerate(draft.agenda):
+        if not item.title.strip():
+            errors[f"agenda.{index}.title"] = "Введите формулировку вопроса повестки."
+    for index, decision in enumerate(draft.decisions):
+        errors |= check_decision(decision, f"decisions.{index}.")
+        if decision.agenda_item is not None and not 1 <= decision.agenda_item <= len(draft.agenda):
+            errors[f"decisions.{index}.agenda_item"] = "Нет такого вопроса повестки."
+    return errors
+
+
+def _deadline_columns(rule: DeadlineRule) -> dict[str, Any]:
+    return {
+        "deadline_kind": rule.kind.value,
+        "deadline_date": rule.date,
+        "deadline_text": rule.text.strip(),
+        "deadline_period": rule.period.value if rule.period else None,
+        "deadline_working_days": rule.working_days,
+        "deadline_days": rule.days,
+    }
+
+
+async def _insert_decision(
+    meeting_id: int, position: int, draft: DecisionDraft, agenda_item_id: int | None
+) -> int:
+    row = (
+        await Decision.insert(
+            Decision(
+                meeting=meeting_id,
+                agenda_item=agenda_item_id,
+                position=position,
+                number=draft.number.strip(),
+                text=draft.text.strip(),
+                kind=draft.kind,
+                addressee=draft.addressee.strip(),
+                created_at=clock.now(),
+                **_deadline_columns(draft.deadline),
+            )
+        ).returning(Decision.id)
+    )[0]
+    return int(row["id"])
+
+
+async def create_meeting(actor: Actor | None, draft: MeetingDraft) -> CreatedMeeting:
+    """Record a meeting with its agenda and decisions, all or nothing. No assignments yet."""
+    if actor is not None:
+        actor.require(Permission.MANAGE_MEETINGS)
+    if errors := check_meeting(draft):
+        raise ValidationError(errors)
+    assert draft.date is not None  # checked above
+    async with db.transaction():
+        row = (
+            await Meeting.insert(
+                Meeting(
+                    kind=draft.kind,
+                    title=draft.title.strip(),
+                    number=draft.number.strip(),
+                    date=draft.date,
+                    place=draft.place.strip(),
+                    created_by=actor.user_id if actor else None,
+                    created_at=clock.now(),
+                )
+            ).returning(Meeting.id)
+        )[0]
+        meeting_id = int(row["id"])
+        agenda_ids: list[int] = []
+        for position, item in enumerate(draft.agenda, start=1):
+            agenda_row = (
+                await AgendaItem.insert(
+                    AgendaItem(
+                        meeting=meeting_id,
+                        position=item.number or position,
+                        title=item.title.strip(),
+                        speakers=[s.strip() for s in item.speakers if s.strip()],
+                    )
+                ).returning(AgendaItem.id)
+            )[0]
+            agenda_ids.append(int(agenda_row["id"]))
+        decisions: list[tuple[int, str]] = []
+        for position, decision in enumerate(draft.decisions, start=1):
+            agenda_id = agenda_ids[decision.agenda_item - 1] if decision.agenda_item else None
+            decision_id = await _insert_decision(meeting_id, position, decision, agenda_id)
+            decisions.append((decision_id, decision.number.strip()))
+        await audit.record(
+            actor,
+            "meeting",
+            meeting_id,
+            "create",
+            after={
+                "title": draft.title,
+                "date": draft.date,
+                "agenda_items": len(draft.agenda),
+                "decisions": len(draft.decisions),
+            },
+        )
+    return CreatedMeeting(id=meeting_id, decisions=tuple(decisions))
+
+
+async def _require_meeting(meeting_id: int) -> None:
+    if not await Meeting.exists().where(Meeting.id == meeting_id):
+        raise NotFoundError("Совещание не найдено.")
+
+
+async def add_agenda_item(
+    actor: Actor, meeting_id: int, *, title: str, speakers: Sequence[str] = ()
+) -> int:
+    actor.require(Permission.MANAGE_MEETINGS)
+    await _require_meeting(meeting_id)
+    if not title.strip():
+        raise ValidationError.single("title", "Введите формулировку вопроса повестки.")
+    names = [s.strip() for s in speakers if s.strip()]
+    async with db.transaction():
+        count = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
+        row = (
+            await AgendaItem.insert(
+                AgendaItem(
+                    meeting=meeting_id, position=count + 1, title=title.strip(), speakers=names
+                )
+            ).returning(AgendaItem.id)
+        )[0]
+        await audit.record(
+            actor,
+            "meeting",
+            meeting_id,
+            "add_agenda_item",
+            after={"title": title.strip(), "speakers": names},
+        )
+    return int(row["id"])
+
+
+async def add_decision(
+    actor: Actor, meeting_id: int, draft: DecisionDraft, *, agenda_item_id: int | None = None
+) -> int:
+    """Add one decision to a recorded meeting (``agenda_item_id`` is a database id here)."""
+    actor.require(Permission.MANAGE_MEETINGS)
+    await _require_meeting(meeting_id)
+    if errors := check_decision(draft):
+        raise ValidationError(errors)
+    if agenda_item_id is not None and not await AgendaItem.exists().where(
+        (AgendaItem.id == agenda_item_id) & (AgendaItem.meeting == meeting_id)
+    ):
+        raise ValidationError.single("agenda_item_id", "Нет такого вопроса повестки.")
+    async with db.transaction():
+        count = await Decision.count().where(Decision.meeting == meeting_id)
+        decision_id = await _insert_decision(meeting_id, count + 1, draft, agenda_item_id)
+        await audit.record(
+            actor,
+            "decision",
+            decision_id,
+            "create",
+            after={"meeting_id": meeting_id, "number": draft.number, "text": draft.text}
+            | _deadline_columns(draft.deadline),
+        )
+    return decision_id
+
+
+def _meeting_view(row: dict[str, object], decision_count: int = 0) -> MeetingView:
+    return MeetingView(
+        id=int(row["id"]),  # type: ignore[call-overload]
+        kind=MeetingKind(str(row["kind"])),
+        title=str(row["title"]),
+        number=str(row["number"]),
+        date=row["date"],  # type: ignore[arg-type]
+        place=str(row["place"]),
+        decision_count=decision_count,
+    )
+
+
+def decision_view(row: dict[str, object]) -> DecisionView:
+    """A decision row (all columns of ``Decision``) as a view."""
+    period = row["deadline_period"]
+    return DecisionView(
+        id=int(row["id"]),  # type: ignore[call-overload]
+        meeting_id=int(row["meeting"]),  # type: ignore[call-overload]
+        agenda_item_id=row["agenda_item"],  # type: ignore[arg-type]
+        position=int(row["position"]),  # type: ignore[call-overload]
+        number=str(row["number"]),
+        text=str(row["text"]),
+        kind=DecisionKind(str(row["kind"])),
+        addressee=str(row["addressee"]),
+        deadline=DeadlineRule(
+            kind=DeadlineKind(str(row["deadline_kind"])),
+            date=row["deadline_date"],  # type: ignore[arg-type]
+            text=str(row["deadline_text"]),
+            period=Period(str(period)) if period else None,
+            working_days=row["deadline_working_days"],  # type: ignore[arg-type]
+            days=row["deadline_days"],  # type: ignore[arg-type]
+        ),
+    )
+
+
+async def list_meetings(actor: Actor) -> list[MeetingView]:
+    """Newest first, for the department."""
+    actor.require(Permission.SEE_ALL_SCHOOLS)
+    rows = await Meeting.select().order_by(Meeting.date, ascending=False).order_by(
+        Meeting.id, ascending=False
+    )
+    counts: dict[int, int] = {}
+    for r in await Decision.select(Decision.meeting):
+        counts[r["meeting"]] = counts.get(r["meeting"], 0) + 1
+    return [_meeting_view(r, counts.get(r["id"], 0)) for r in rows]
+
+
+async def get_meeting(actor: Actor, meeting_id: int) -> MeetingDetail:
+    actor.require(Permission.SEE_ALL_SCHOOLS)
+    row = await Meeting.select().where(Meeting.id == meeting_id).first()
+    if row is None:
+        raise NotFoundError("Совещание не найдено.")
+    agenda = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(
+        AgendaItem.position
+    ).output(load_json=True)
+    decisions = await Decision.select().where(Decision.meeting == meeting_id).order_by(
+        Decision.position
+    )
+    return MeetingDetail(
+        meeting=_meeting_view(row, len(decisions)),
+        agenda=tuple(
+            AgendaItemView(
+                id=a["id"],
+                position=a["position"],
+                title=a["title"],
+                speakers=tuple(a["speakers"] or ()),
+            )
+            for a in agenda
+        ),
+        decisions=tuple(decision_view(d) for d in decisions),
+    )
+
+
+async def get_decision(actor: Actor, decision_id: int) -> tuple[MeetingView, DecisionView]:
+    """A decision with its meeting, for the department's decision page."""
+    actor.require(Permission.SEE_ALL_SCHOOLS)
+    row = await Decision.select().where(Decision.id == decision_id).first()
+    if row is None:
+        raise NotFoundError("Решение не найдено.")
+    meeting = await Meeting.select().where(Meeting.id == row["meeting"]).first()
+    assert meeting is not None  # the foreign key guarantees it
+    return _meeting_view(meeting), decision_view(row)
