@@ -47,6 +47,32 @@ async def record(
     )
 
 
+async def record_many(
+    actor: Actor | None,
+    entity: str,
+    action: str,
+    items: list[tuple[int, int | None, dict[str, Any]]],
+) -> None:
+    """One event per (entity id, school id, after) in a single insert: bulk assignment."""
+    if not items:
+        return
+    at = clock.now()
+    await AuditEvent.insert(
+        *[
+            AuditEvent(
+                at=at,
+                actor=actor.user_id if actor else None,
+                entity=entity,
+                entity_id=entity_id,
+                action=action,
+                after=_plain(after),
+                school_id=school_id,
+            )
+            for entity_id, school_id, after in items
+        ]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
     at: datetime

@@ -375,8 +375,10 @@ def decision_view(row: dict[str, object]) -> DecisionView:
 async def list_meetings(actor: Actor) -> list[MeetingView]:
     """Newest first, for the department."""
     actor.require(Permission.SEE_ALL_SCHOOLS)
-    rows = await Meeting.select().order_by(Meeting.date, ascending=False).order_by(
-        Meeting.id, ascending=False
+    rows = (
+        await Meeting.select()
+        .order_by(Meeting.date, ascending=False)
+        .order_by(Meeting.id, ascending=False)
     )
     counts: dict[int, int] = {}
     for r in await Decision.select(Decision.meeting):
@@ -389,11 +391,14 @@ async def get_meeting(actor: Actor, meeting_id: int) -> MeetingDetail:
     row = await Meeting.select().where(Meeting.id == meeting_id).first()
     if row is None:
         raise NotFoundError("Совещание не найдено.")
-    agenda = await AgendaItem.select().where(AgendaItem.meeting == meeting_id).order_by(
-        AgendaItem.position
-    ).output(load_json=True)
-    decisions = await Decision.select().where(Decision.meeting == meeting_id).order_by(
-        Decision.position
+    agenda = (
+        await AgendaItem.select()
+        .where(AgendaItem.meeting == meeting_id)
+        .order_by(AgendaItem.position)
+        .output(load_json=True)
+    )
+    decisions = (
+        await Decision.select().where(Decision.meeting == meeting_id).order_by(Decision.position)
     )
     return MeetingDetail(
         meeting=_meeting_view(row, len(decisions)),
