@@ -191,6 +191,12 @@ async def update_user(
     if current is None:
         raise NotFoundError("Пользователь не найден.")
     errors = _check_user_fields(current["email"], role, school_id, password or None)
+    if (
+        school_id is not None
+        and "school_id" not in errors
+        and not await School.exists().where(School.id == school_id)
+    ):
+        errors["school_id"] = f"Школа с номером {school_id} не найдена."
     if user_id == actor.user_id and (not is_active or role != actor.role):
         errors[""] = "Нельзя отключить себя или сменить себе роль."
     if errors:

@@ -120,6 +120,8 @@ def _check_school_fields(name: str, short_name: str) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Укажите полное наименование."
+    elif len(name.strip()) > 500:
+        errors["name"] = "Полное наименование длиннее 500 символов."
     if not short_name.strip():
         errors["short_name"] = "Укажите краткое наименование, например «МБОУ СОШ № 2»."
     elif len(short_name) > 200:
@@ -231,6 +233,8 @@ async def create_group(actor: Actor | None, *, name: str, position: int = 0) -> 
     name = name.strip()
     if not name:
         raise ValidationError.single("name", "Укажите название группы.")
+    if len(name) > 200:
+        raise ValidationError.single("name", "Название группы длиннее 200 символов.")
     if await SchoolGroup.exists().where(SchoolGroup.name == name):
         raise ValidationError.single("name", "Группа с таким названием уже есть.")
     async with db.transaction():
@@ -251,6 +255,8 @@ async def rename_group(actor: Actor, group_id: int, *, name: str) -> None:
         raise NotFoundError("Группа не найдена.")
     if not name:
         raise ValidationError.single("name", "Укажите название группы.")
+    if len(name) > 200:
+        raise ValidationError.single("name", "Название группы длиннее 200 символов.")
     if await SchoolGroup.exists().where((SchoolGroup.name == name) & (SchoolGroup.id != group_id)):
         raise ValidationError.single("name", "Группа с таким названием уже есть.")
     async with db.transaction():
