@@ -1,0 +1,38 @@
+# Decision Tracker: `make run` to try it, `make test` before every push.
+# Both set up .venv on first use; later runs reinstall only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint test-sqlite test-postgres migration
+
+run: $(STAMP)
+	$(BIN)/tracker run
+
+# ruff and mypy first, then the whole suite on SQLite, then the integration tests on a
+# throwaway PostgreSQL cluster (it fails, never skips, when PostgreSQL cannot start).
+test: lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/mypy
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest tests
+
+test-postgres: $(STAMP)
+	TRACKER_TEST_DB=postgres $(BIN)/pytest tests/integration -p no:cacheprovider
+
+# A new migration from the difference between the tables and the migrations so far.
+migration: $(STAMP)
+	PICCOLO_CONF=tracker.piccolo_conf $(BIN)/piccolo migrations new tracker --auto
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $(STAMP)

@@ -1,0 +1,297 @@
+"""The ``tracker`` command: migrate, add users, run the app embedded or serve it in production.
+
+Every handler is a coroutine; ``main`` runs the chosen one with a single ``asyncio.run``.
+Bad input of any kind (an unknown command or option, a ``TrackerError`` from a service, an
+unusable environment) ends in one line on stderr and exit status 2, before anything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import os
+import secrets
+import socket
+import sys
+import warnings
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import uvicorn
+
+from tracker.accounts.roles import Role
+from tracker.errors import TrackerError
+from tracker.settings import Settings, SettingsError, get_settings
+
+BAD_INPUT = 2
+FAILURE = 1
+INTERRUPTED = 130
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEMO_LOGINS_FILE = "demo-logins.json"
+"""Kept in ``TRACKER_DATA_DIR`` once the demo is loaded, so that every start prints the logins."""
+
+Handler = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+class CliError(Exception):
+    """A problem the user can fix; its message is printed as the one line on stderr."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (``tracker: error: …``), not usage plus error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"tracker: error: {message} (see tracker --help)\n")
+
+
+# --- tracker migrate ---------------------------------------------------------------------------
+
+
+async def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    await _migrate()
+    return 0
+
+
+async def _migrate() -> None:
+    from tracker import db  # noqa: PLC0415 - importing it configures Piccolo: only when needed
+
+    try:
+        await db.migrate()
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from exc
+
+
+# --- tracker user add --------------------------------------------------------------------------
+
+
+async def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    from tracker.accounts import services as accounts  # noqa: PLC0415
+
+    await _require_schema()
+    password = args.password or _strong_password()
+    user_id = await accounts.create_user(
+        None,
+        email=args.email,
+        role=args.role,
+        password=password,
+        full_name=args.name,
+        school_id=args.school,
+    )
+    print(f"created user #{user_id} {args.email.strip().lower()} ({Role(args.role).label})")
+    if not args.password:
+        print(f"password: {password}")
+    return 0
+
+
+def _strong_password() -> str:
+    """16 random URL-safe characters that also pass our own password rules."""
+    from tracker.accounts.passwords import password_problem  # noqa: PLC0415
+
+    while True:
+        password = secrets.token_urlsafe(12)
+        if password_problem(password) is None:
+            return password
+
+
+async def _require_schema() -> None:
+    from tracker.accounts.tables import User  # noqa: PLC0415
+
+    if not await User.table_exists():
+        raise CliError("the database has no tables yet: run `tracker migrate` first")
+
+
+# --- tracker run (embedded) and tracker serve (production) -------------------------------------
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    _check_port_free(args.host, args.port)
+    await _migrate()
+    if not args.no_demo and await _database_is_empty():
+        _save_demo_logins(settings, await _load_demo())
+    print(f"Decision Tracker: http://{args.host}:{args.port}/", flush=True)
+    _print_demo_logins(settings)
+    with embedded_workers(settings):
+        await _serve(args.host, args.port, settings)
+    return 0
+
+
+async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Production web process: no migration (compose runs ``tracker migrate`` first), no demo."""
+    _check_port_free(args.host, args.port)
+    await _serve(args.host, args.port, settings, behind_proxy=True)
+    return 0
+
+
+@contextmanager
+def embedded_workers(settings: Settings) -> Iterator[None]:
+    """The hook for the Celery worker and beat that ``tracker run`` keeps inside its process
+    (``memory://`` broker, no Redis). There are no tasks yet: they arrive with the reminders
+    issue, which starts the worker and beat threads here and stops them on the way out."""
+    yield
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before migrating anything when the address cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+
+
+async def _serve(host: str, port: int, settings: Settings, *, behind_proxy: bool = False) -> None:
+    from tracker.web.app import create_app  # noqa: PLC0415
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        proxy_headers=behind_proxy,
+        server_header=False,
+    )
+    await uvicorn.Server(config).serve()
+
+
+async def _database_is_empty() -> bool:
+    from tracker.accounts.tables import User  # noqa: PLC0415
+
+    return bool(await User.count() == 0)
+
+
+async def _load_demo() -> list[tuple[str, str, str]]:
+    """``tracker.demo.load_demo()``, imported on the first start only.
+
+    Imported by name while ``tracker.demo`` is still being written; make it a plain import
+    once that module is in the tree."""
+    demo = importlib.import_module("tracker.demo")
+    summary = await demo.load_demo()
+    return [(str(label), str(email), str(password)) for label, email, password in summary.logins]
+
+
+def _demo_logins_path(settings: Settings) -> Path:
+    return settings.data_dir / DEMO_LOGINS_FILE
+
+
+def _save_demo_logins(settings: Settings, logins: list[tuple[str, str, str]]) -> None:
+    """Written whole or not at all (a temporary file renamed), readable by the owner only."""
+    path = _demo_logins_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(logins, ensure_ascii=False, indent=1), encoding="utf-8")
+    partial.chmod(0o600)
+    partial.replace(path)
+
+
+def _print_demo_logins(settings: Settings) -> None:
+    path = _demo_logins_path(settings)
+    if not path.exists():
+        return
+    logins = json.loads(path.read_text(encoding="utf-8"))
+    print("Demo logins (as loaded on the first start):")
+    width = max((len(label) for label, _, _ in logins), default=0)
+    for label, email, password in logins:
+        print(f"  {label:<{width}}  {email}  {password}")
+    sys.stdout.flush()
+
+
+# --- the parser and main -----------------------------------------------------------------------
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"port must be 1-65535, got {port}")
+    return port
+
+
+def _add_listen_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (%(default)s)")
+    parser.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (%(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="tracker",
+        description="Decision Tracker: meeting decisions turned into tracked work of schools.",
+    )
+    commands = parser.add_subparsers(title="commands", dest="command", required=True)
+
+    run = commands.add_parser(
+        "run",
+        help="embedded mode: migrate, load the demo on first start, serve",
+        description="Migrate the database, load the demo district on the first start "
+        "(unless --no-demo), print the demo logins and serve the web app.",
+    )
+    _add_listen_options(run)
+    run.add_argument("--no-demo", action="store_true", help="do not load the demo district")
+    run.set_defaults(handler=cmd_run)
+
+    serve = commands.add_parser(
+        "serve",
+        help="production web process: serve only (run `tracker migrate` before)",
+    )
+    _add_listen_options(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="apply the migrations to DATABASE_URL")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    user = commands.add_parser("user", help="manage accounts")
+    user_commands = user.add_subparsers(title="commands", dest="user_command", required=True)
+    add = user_commands.add_parser(
+        "add",
+        help="create a user",
+        description="Create a user. Without --password a strong one is generated and printed.",
+    )
+    add.add_argument("--email", required=True, help="the login, e.g. director@school.ru")
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument("--school", type=int, help="school id (role school only)")
+    add.add_argument("--password", help="at least 8 characters, not only letters or digits")
+    add.add_argument("--name", default="", help="full name, e.g. «Иванова Мария Петровна»")
+    add.set_defaults(handler=cmd_user_add)
+    return parser
+
+
+def _fail(message: str, status: int = BAD_INPUT) -> int:
+    one_line = " ".join(message.split())
+    print(f"tracker: error: {one_line}", file=sys.stderr)
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    os.environ.setdefault("PICCOLO_CONF", "tracker.piccolo_conf")
+    # Piccolo warns before the connection error we report ourselves: keep stderr to one line.
+    warnings.filterwarnings("ignore", message=".*Unable to connect to database")
+    try:
+        settings = get_settings()
+        return asyncio.run(handler(args, settings))
+    except (CliError, SettingsError) as exc:
+        return _fail(str(exc))
+    except TrackerError as exc:
+        return _fail(exc.message)
+    except OSError as exc:
+        # The database (or another server) cannot be reached: not bad input, still one line.
+        return _fail(f"{exc.__class__.__name__}: {exc}", FAILURE)
+    except KeyboardInterrupt:
+        return INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
