@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.accounts.controllers import LoginController, TokenController
+from tracker.schools.controllers import (
+    GroupAdminController,
+    SchoolAdminController,
+    SchoolApiController,
+    UserAdminController,
+)
 
 ROUTE_HANDLERS: list[Any] = [
     LoginController,
     TokenController,
+    SchoolAdminController,
+    GroupAdminController,
+    UserAdminController,
+    SchoolApiController,
 ]
