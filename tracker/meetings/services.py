@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from piccolo.query.functions.aggregate import Max
 
 from tracker import clock, db
 from tracker.accounts.roles import Actor, Permission
@@ -14,6 +17,10 @@ from tracker.audit import services as audit
 from tracker.calendar.deadlines import KIND_LABELS, DeadlineKind, DeadlineRule, Period
 from tracker.errors import NotFoundError, ValidationError
 from tracker.meetings.tables import AgendaItem, Decision, Meeting
+from tracker.schools.services import GroupView, SchoolView, list_groups, list_schools
+
+if TYPE_CHECKING:  # assignments imports this module: no cycle at run time
+    from tracker.assignments.services import AssignmentSummary, Progress
 
 
 class MeetingKind(StrEnum):
@@ -68,7 +75,8 @@ class DecisionDraft:
     kind: str = DecisionKind.INSTRUCTION
     addressee: str = ""
     agenda_item: int | None = None
-    """The agenda item's number within the draft (1-based), as the parsed protocol gives it."""
+    """The agenda item's number as the parsed protocol gives it: its ``AgendaDraft.number``,
+    or its place in the draft (1-based) when the agenda is not numbered."""
     deadline: DeadlineRule = field(default_factory=DeadlineRule)
 
 
@@ -116,7 +124,37 @@ class DecisionView:
 
     @property
     def deadline_label(self) -> str:
-        return self.deadline.text or KIND_LABELS[self.deadline.kind]
+        return self.deadline.text or describe_deadline(self.deadline)
+
+
+PERIOD_LABELS = {
+    Period.MONTHLY: "ежемесячно",
+    Period.QUARTERLY: "ежеквартально",
+    Period.YEARLY: "ежегодно",
+}
+
+
+def _days(n: int, working: bool) -> str:
+    """«10 рабочих дней», «1 дня», «21 дня» — after «в течение», which wants the genitive."""
+    ones = n % 10 == 1 and n % 100 != 11
+    if working:
+        return f"{n} {'рабочего дня' if ones else 'рабочих дней'}"
+    return f"{n} {'дня' if ones else 'дней'}"
+
+
+def describe_deadline(rule: DeadlineRule) -> str:
+    """A Russian label for a deadline entered without its printed wording:
+    «до 01.03.2026», «в течение 10 рабочих дней», «ежемесячно до 5 числа», «постоянно»."""
+    if rule.kind is DeadlineKind.DATE and rule.date is not None:
+        return f"до {rule.date:%d.%m.%Y}"
+    if rule.kind is DeadlineKind.RELATIVE and rule.working_days:
+        return f"в течение {_days(rule.working_days, working=True)}"
+    if rule.kind is DeadlineKind.RELATIVE and rule.days:
+        return f"в течение {_days(rule.days, working=False)}"
+    if rule.kind is DeadlineKind.PERIODIC and rule.period is not None:
+        label = PERIOD_LABELS[rule.period]
+        return f"{label} до {rule.days} числа" if rule.days else label
+    return KIND_LABELS[rule.kind]
 
 
 @dataclass(frozen=True)
@@ -182,14 +220,33 @@ def check_meeting(draft: MeetingDraft) -> dict[str, str]:
         errors["kind"] = "Неизвестный вид документа."
     if len(draft.number) > 50:
         errors["number"] = "Номер протокола не длиннее 50 символов."
-    for index, item in enumerate(draft.agenda):
-        if not item.title.strip():
-            errors[f"agenda.{index}.title"] = "Введите формулировку вопроса повестки."
+    if len(draft.place) > 500:
+        errors["place"] = "Место проведения не длиннее 500 символов."
+    errors |= _check_agenda(draft.agenda)
+    numbers = agenda_numbers(draft.agenda)
     for index, decision in enumerate(draft.decisions):
         errors |= check_decision(decision, f"decisions.{index}.")
-        if decision.agenda_item is not None and not 1 <= decision.agenda_item <= len(draft.agenda):
+        if decision.agenda_item is not None and decision.agenda_item not in numbers:
             errors[f"decisions.{index}.agenda_item"] = "Нет такого вопроса повестки."
     return errors
+
+
+def _check_agenda(agenda: Sequence[AgendaDraft]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for index, item in enumerate(agenda):
+        if not item.title.strip():
+            errors[f"agenda.{index}.title"] = "Введите формулировку вопроса повестки."
+        if item.number is not None and not 1 <= item.number <= 1000:
+            errors[f"agenda.{index}.number"] = "Номер вопроса повестки — от 1 до 1000."
+    numbers = agenda_numbers(agenda)
+    if len(set(numbers)) != len(numbers):
+        errors["agenda"] = "Номера вопросов повестки повторяются."
+    return errors
+
+
+def agenda_numbers(agenda: Sequence[AgendaDraft]) -> list[int]:
+    """The number each agenda item is known by: its own, else its place (1-based)."""
+    return [item.number or position for position, item in enumerate(agenda, start=1)]
 
 
 def _deadline_columns(rule: DeadlineRule) -> dict[str, Any]:
@@ -259,9 +316,10 @@ async def create_meeting(actor: Actor | None, draft: MeetingDraft) -> CreatedMee
                 ).returning(AgendaItem.id)
             )[0]
             agenda_ids.append(int(agenda_row["id"]))
+        by_number = dict(zip(agenda_numbers(draft.agenda), agenda_ids, strict=True))
         decisions: list[tuple[int, str]] = []
         for position, decision in enumerate(draft.decisions, start=1):
-            agenda_id = agenda_ids[decision.agenda_item - 1] if decision.agenda_item else None
+            agenda_id = by_number[decision.agenda_item] if decision.agenda_item else None
             decision_id = await _insert_decision(meeting_id, position, decision, agenda_id)
             decisions.append((decision_id, decision.number.strip()))
         await audit.record(
@@ -284,6 +342,16 @@ async def _require_meeting(meeting_id: int) -> None:
         raise NotFoundError("Совещание не найдено.")
 
 
+async def _next_position(table: type[AgendaItem] | type[Decision], meeting_id: int) -> int:
+    """After the last one: agenda items may be numbered with gaps («1», «3»), so not a count."""
+    row = (
+        await table.select(Max(table.position, alias="last"))
+        .where(table.meeting == meeting_id)
+        .first()
+    )
+    return int((row or {}).get("last") or 0) + 1
+
+
 async def add_agenda_item(
     actor: Actor, meeting_id: int, *, title: str, speakers: Sequence[str] = ()
 ) -> int:
@@ -293,11 +361,11 @@ async def add_agenda_item(
         raise ValidationError.single("title", "Введите формулировку вопроса повестки.")
     names = [s.strip() for s in speakers if s.strip()]
     async with db.transaction():
-        count = await AgendaItem.count().where(AgendaItem.meeting == meeting_id)
+        position = await _next_position(AgendaItem, meeting_id)
         row = (
             await AgendaItem.insert(
                 AgendaItem(
-                    meeting=meeting_id, position=count + 1, title=title.strip(), speakers=names
+                    meeting=meeting_id, position=position, title=title.strip(), speakers=names
                 )
             ).returning(AgendaItem.id)
         )[0]
@@ -324,8 +392,8 @@ async def add_decision(
     ):
         raise ValidationError.single("agenda_item_id", "Нет такого вопроса повестки.")
     async with db.transaction():
-        count = await Decision.count().where(Decision.meeting == meeting_id)
-        decision_id = await _insert_decision(meeting_id, count + 1, draft, agenda_item_id)
+        position = await _next_position(Decision, meeting_id)
+        decision_id = await _insert_decision(meeting_id, position, draft, agenda_item_id)
         await audit.record(
             actor,
             "decision",
@@ -372,6 +440,18 @@ def decision_view(row: dict[str, object]) -> DecisionView:
     )
 
 
+def _agenda_view(row: dict[str, Any]) -> AgendaItemView:
+    speakers = row["speakers"]
+    if isinstance(speakers, str):  # JSON read without load_json
+        speakers = json.loads(speakers)
+    return AgendaItemView(
+        id=row["id"],
+        position=row["position"],
+        title=row["title"],
+        speakers=tuple(speakers or ()),
+    )
+
+
 async def list_meetings(actor: Actor) -> list[MeetingView]:
     """Newest first, for the department."""
     actor.require(Permission.SEE_ALL_SCHOOLS)
@@ -402,15 +482,7 @@ async def get_meeting(actor: Actor, meeting_id: int) -> MeetingDetail:
     )
     return MeetingDetail(
         meeting=_meeting_view(row, len(decisions)),
-        agenda=tuple(
-            AgendaItemView(
-                id=a["id"],
-                position=a["position"],
-                title=a["title"],
-                speakers=tuple(a["speakers"] or ()),
-            )
-            for a in agenda
-        ),
+        agenda=tuple(_agenda_view(a) for a in agenda),
         decisions=tuple(decision_view(d) for d in decisions),
     )
 
@@ -424,3 +496,81 @@ async def get_decision(actor: Actor, decision_id: int) -> tuple[MeetingView, Dec
     meeting = await Meeting.select().where(Meeting.id == row["meeting"]).first()
     assert meeting is not None  # the foreign key guarantees it
     return _meeting_view(meeting), decision_view(row)
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    """A meeting as its page shows it: agenda, decisions, and each decision's progress."""
+
+    detail: MeetingDetail
+    progress: Mapping[int, Progress]
+    """Decision id → progress, for every decision of the meeting (zeros when unassigned)."""
+
+    def agenda_number(self, agenda_item_id: int | None) -> int | None:
+        """The number of the agenda item a decision belongs to, as the protocol prints it."""
+        return next((a.position for a in self.detail.agenda if a.id == agenda_item_id), None)
+
+
+async def meeting_page(actor: Actor, meeting_id: int, *, today: date | None = None) -> MeetingPage:
+    """The department's page of one meeting (head and secretary)."""
+    from tracker.assignments import services as assignments  # noqa: PLC0415 - import cycle
+
+    actor.require(Permission.MANAGE_MEETINGS)
+    detail = await get_meeting(actor, meeting_id)
+    ids = [d.id for d in detail.decisions]
+    found = await assignments.progress_by_decision(ids, today=today)
+    return MeetingPage(
+        detail=detail,
+        progress={i: found.get(i) or assignments.Progress() for i in ids},
+    )
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """A decision with its schools, and what its assign form offers."""
+
+    meeting: MeetingView
+    decision: DecisionView
+    agenda_item: AgendaItemView | None
+    assignments: tuple[AssignmentSummary, ...]
+    """By school name."""
+    progress: Progress
+    schools: tuple[SchoolView, ...]
+    """Active schools, for choosing addressees."""
+    groups: tuple[GroupView, ...]
+    can_assign: bool
+    """The actor may assign and the decision is of a kind that is tracked."""
+
+    @property
+    def assigned_school_ids(self) -> frozenset[int]:
+        return frozenset(a.school_id for a in self.assignments)
+
+
+async def decision_page(
+    actor: Actor, decision_id: int, *, today: date | None = None
+) -> DecisionPage:
+    """The department's page of one decision (head and secretary)."""
+    from tracker.assignments import services as assignments  # noqa: PLC0415 - import cycle
+
+    actor.require(Permission.MANAGE_MEETINGS)
+    meeting, decision = await get_decision(actor, decision_id)
+    agenda_item = None
+    if decision.agenda_item_id is not None:
+        row = await AgendaItem.select().where(AgendaItem.id == decision.agenda_item_id).first()
+        if row is not None:
+            agenda_item = _agenda_view(row)
+    rows = await assignments.list_assignments(actor, decision_id=decision_id, today=today)
+    progress = await assignments.progress_by_decision([decision_id], today=today)
+    return DecisionPage(
+        meeting=meeting,
+        decision=decision,
+        agenda_item=agenda_item,
+        assignments=tuple(sorted(rows, key=lambda a: (a.school_name.casefold(), a.id))),
+        progress=progress.get(decision_id) or assignments.Progress(),
+        schools=tuple(await list_schools(actor)),
+        groups=tuple(await list_groups(actor)),
+        can_assign=actor.can(Permission.ASSIGN) and decision.kind.is_tracked,
+    )
