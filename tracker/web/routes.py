@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.accounts.controllers import LoginController, TokenController
+from tracker.meetings.controllers import (
+    DecisionPagesController,
+    MeetingApiController,
+    MeetingPagesController,
+)
 from tracker.schools.controllers import (
     GroupAdminController,
     SchoolAdminController,
@@ -15,6 +20,9 @@ from tracker.schools.controllers import (
 ROUTE_HANDLERS: list[Any] = [
     LoginController,
     TokenController,
+    MeetingPagesController,
+    DecisionPagesController,
+    MeetingApiController,
     SchoolAdminController,
     GroupAdminController,
     UserAdminController,
