@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import os
 import secrets
@@ -171,13 +170,9 @@ async def _database_is_empty() -> bool:
 
 
 async def _load_demo() -> list[tuple[str, str, str]]:
-    """``tracker.demo.load_demo()``, imported on the first start only.
+    from tracker.demo import load_demo  # noqa: PLC0415 - needed on the first start only
 
-    Imported by name while ``tracker.demo`` is still being written; make it a plain import
-    once that module is in the tree."""
-    demo = importlib.import_module("tracker.demo")
-    summary = await demo.load_demo()
-    return [(str(label), str(email), str(password)) for label, email, password in summary.logins]
+    return list((await load_demo()).logins)
 
 
 def _demo_logins_path(settings: Settings) -> Path:
@@ -200,9 +195,10 @@ def _print_demo_logins(settings: Settings) -> None:
         return
     logins = json.loads(path.read_text(encoding="utf-8"))
     print("Demo logins (as loaded on the first start):")
-    width = max((len(label) for label, _, _ in logins), default=0)
+    label_width = max((len(label) for label, _, _ in logins), default=0)
+    email_width = max((len(email) for _, email, _ in logins), default=0)
     for label, email, password in logins:
-        print(f"  {label:<{width}}  {email}  {password}")
+        print(f"  {label:<{label_width}}  {email:<{email_width}}  {password}")
     sys.stdout.flush()
 
 

@@ -175,14 +175,6 @@ def test_run_on_a_busy_port_fails_before_migrating(tmp_path: Path, busy_port: in
     assert not (tmp_path / "tracker.sqlite").exists()
 
 
-def users_table_missing(data_dir: Path) -> bool:
-    with sqlite3.connect(data_dir / "tracker.sqlite") as conn:
-        found = conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'tracker_user'"
-        ).fetchall()
-    return not found
-
-
 def _wait_for_health(port: int, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -196,14 +188,9 @@ def _wait_for_health(port: int, process: subprocess.Popen[str]) -> None:
     pytest.fail("the server did not answer /healthz within 60 s")
 
 
-@pytest.mark.parametrize(
-    ("data_dir_fixture", "command"),
-    [("tmp_path", ("run", "--no-demo")), ("migrated", ("serve",))],
-)
-def test_run_and_serve_answer_until_interrupted(
-    request: pytest.FixtureRequest, data_dir_fixture: str, command: tuple[str, ...]
-) -> None:
-    data_dir: Path = request.getfixturevalue(data_dir_fixture)
+def serve_until_healthy(data_dir: Path, *command: str) -> str:
+    """Start ``tracker <command>`` on a free port, wait for /healthz, interrupt it (Ctrl-C):
+    its standard output. It must exit as an interrupted program does (130)."""
     port = _free_port()
     process = subprocess.Popen(
         [str(TRACKER), *command, "--port", str(port)],
@@ -221,7 +208,34 @@ def test_run_and_serve_answer_until_interrupted(
             process.kill()
             process.communicate()
     assert process.returncode == 130
-    if command[0] == "run":
-        assert f"http://127.0.0.1:{port}/" in stdout
-        assert "Demo logins" not in stdout
-        assert not users_table_missing(data_dir)
+    assert f"http://127.0.0.1:{port}/" in stdout or command[0] == "serve"
+    return stdout
+
+
+def test_run_without_demo_migrates_and_serves(tmp_path: Path) -> None:
+    stdout = serve_until_healthy(tmp_path, "run", "--no-demo")
+    assert "Demo logins" not in stdout
+    assert users(tmp_path) == []
+
+
+def test_serve_serves_a_migrated_database(migrated: Path) -> None:
+    before = users(migrated)
+    serve_until_healthy(migrated, "serve")
+    assert users(migrated) == before
+
+
+def test_run_loads_the_demo_once_and_always_prints_its_logins(tmp_path: Path) -> None:
+    # Given a fresh data directory, when tracker run starts for the first time
+    first = serve_until_healthy(tmp_path, "run")
+    # then the demo district is loaded and a login per role is printed
+    loaded = users(tmp_path)
+    assert {role for _, role, _ in loaded} == {"head", "secretary", "school", "admin"}
+    logins = [line.split() for line in first.splitlines() if "@" in line]
+    assert len(logins) >= 4
+    email, password = logins[0][-2:]
+    [(_, _, hashed)] = [u for u in loaded if u[0] == email]
+    assert verify_password(hashed, password)
+    # and when it starts again, nothing more is loaded and the same logins are printed
+    second = serve_until_healthy(tmp_path, "run")
+    assert users(tmp_path) == loaded
+    assert [line.split() for line in second.splitlines() if "@" in line] == logins
