@@ -7,8 +7,8 @@ people acting at once cannot both succeed; the audit event commits with the chan
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,9 +28,10 @@ from tracker.assignments.tables import Assignment, ExtensionRequest, Report, Rep
 from tracker.audit import services as audit
 from tracker.calendar.deadlines import due_date
 from tracker.errors import ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
-from tracker.meetings.services import DecisionView, decision_view
+from tracker.meetings.services import DecisionView, MeetingView, decision_view, list_meetings
 from tracker.meetings.tables import Decision, Meeting
 from tracker.schools import services as schools
+from tracker.schools.services import SchoolView
 from tracker.settings import get_settings
 
 MAX_TEXT = 20_000
@@ -84,6 +85,7 @@ class ReportView:
     review_comment: str
     reviewed_at: datetime | None
     files: tuple[FileView, ...]
+    assignment_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,16 @@ class Progress:
 class ReviewQueue:
     reports: tuple[AssignmentSummary, ...]
     extensions: tuple[tuple[ExtensionView, AssignmentSummary], ...]
+    pending_reports: Mapping[int, ReportView] = field(default_factory=dict)
+    """Assignment id → the report waiting for review, so the head can read it in the queue."""
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """What the department's list can be filtered by."""
+
+    schools: tuple[SchoolView, ...]
+    meetings: tuple[MeetingView, ...]
 
 
 @dataclass(frozen=True)
@@ -254,7 +266,7 @@ async def get_assignment(
     summary = _summary(row, today)
     decision_row = await Decision.select().where(Decision.id == summary.decision_id).first()
     assert decision_row is not None  # the foreign key guarantees it
-    reports = await _reports(assignment_id)
+    reports = await _reports([assignment_id])
     extensions = await _extensions([assignment_id])
     history = await audit.history("assignment", assignment_id)
     actions = allowed_actions(summary.status)
@@ -273,10 +285,13 @@ async def get_assignment(
     )
 
 
-async def _reports(assignment_id: int) -> list[ReportView]:
-    rows = (
-        await Report.select(
+async def _reports(
+    assignment_ids: Sequence[int], *, pending_only: bool = False
+) -> list[ReportView]:
+    query = (
+        Report.select(
             Report.id,
+            Report.assignment,
             Report.text,
             Report.links,
             Report.created_at,
@@ -286,11 +301,14 @@ async def _reports(assignment_id: int) -> list[ReportView]:
             Report.author.full_name.as_alias("author_name"),
             Report.author.email.as_alias("author_email"),
         )
-        .where(Report.assignment == assignment_id)
+        .where(Report.assignment.is_in(list(assignment_ids)))
         .order_by(Report.created_at, ascending=False)
         .order_by(Report.id, ascending=False)
         .output(load_json=True)
     )
+    if pending_only:
+        query = query.where(Report.outcome == "pending")
+    rows = await query
     report_ids = [r["id"] for r in rows]
     by_report: dict[int, list[FileView]] = {}
     if report_ids:
@@ -324,6 +342,7 @@ async def _reports(assignment_id: int) -> list[ReportView]:
             review_comment=r["review_comment"],
             reviewed_at=r["reviewed_at"],
             files=tuple(by_report.get(r["id"], ())),
+            assignment_id=r["assignment"],
         )
         for r in rows
     ]
@@ -418,9 +437,22 @@ async def review_queue(actor: Actor, *, today: date | None = None) -> ReviewQueu
             Assignment.id.is_in([e.assignment_id for e in pending])
         )
         summaries = {r["id"]: _summary(r, today) for r in rows}
+    waiting = await _reports([a.id for a in reports], pending_only=True) if reports else []
     return ReviewQueue(
-        reports=tuple(sorted(reports, key=lambda a: a.reported_at or datetime.max.replace(tzinfo=UTC))),
+        reports=tuple(
+            sorted(reports, key=lambda a: a.reported_at or datetime.max.replace(tzinfo=UTC))
+        ),
         extensions=tuple((e, summaries[e.assignment_id]) for e in reversed(pending)),
+        pending_reports={r.assignment_id: r for r in waiting},
+    )
+
+
+async def filter_options(actor: Actor) -> FilterOptions:
+    """The schools and meetings the department's list of assignments can be narrowed to."""
+    actor.require(Permission.SEE_ALL_SCHOOLS)
+    return FilterOptions(
+        schools=tuple(await schools.list_schools(actor)),
+        meetings=tuple(await list_meetings(actor)),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker.accounts.controllers import LoginController, TokenController
+from tracker.assignments.controllers import AssignmentApiController, AssignmentPagesController
 from tracker.meetings.controllers import (
     DecisionPagesController,
     MeetingApiController,
@@ -20,6 +21,8 @@ from tracker.schools.controllers import (
 ROUTE_HANDLERS: list[Any] = [
     LoginController,
     TokenController,
+    AssignmentPagesController,
+    AssignmentApiController,
     MeetingPagesController,
     DecisionPagesController,
     MeetingApiController,
