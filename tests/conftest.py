@@ -10,7 +10,7 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ else:
     os.environ["DATABASE_URL"] = f"sqlite:///{_DATA_DIR / 'test.sqlite'}"
 os.environ["TRACKER_DATA_DIR"] = str(_DATA_DIR)
 os.environ["TRACKER_PASSWORD_HASH_COST"] = "1"
+os.environ["TRACKER_PASSWORD_HASH_MEMORY_KIB"] = "1024"
 os.environ["TRACKER_DB_POOL"] = "0"
 os.environ["SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ.pop("REDIS_URL", None)
@@ -76,16 +77,14 @@ async def empty_database() -> None:
     else:
         async with db.transaction():
             for table in reversed(TABLES):
-                await table.raw(f'DELETE FROM "{table._meta.tablename}"')
+                await table.raw(f'DELETE FROM "{table._meta.tablename}"')  # noqa: S608 - our names
 
 
 @pytest.fixture
-async def clean_db(_migrated: None) -> AsyncIterator[None]:
+async def clean_db(_migrated: None) -> None:
     """An empty, migrated database for one test."""
     await empty_database()
-    files = _DATA_DIR / "files"
-    shutil.rmtree(files, ignore_errors=True)
-    yield
+    shutil.rmtree(_DATA_DIR / "files", ignore_errors=True)
 
 
 @pytest.fixture
@@ -95,10 +94,10 @@ async def world(clean_db: None) -> World:
 
 
 @pytest.fixture
-def app(_migrated: None) -> Iterator[object]:
+def app(_migrated: None) -> object:
     from tracker.web.app import create_app  # noqa: PLC0415
 
-    yield create_app()
+    return create_app()
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ class Settings:
     """``TRACKER_DEFAULT_TERM_DAYS``: the department's default term when a decision names none."""
     password_hash_cost: int = 3
     """``TRACKER_PASSWORD_HASH_COST``: argon2 time cost (lowered in tests only)."""
+    password_hash_memory_kib: int = 65536
+    """``TRACKER_PASSWORD_HASH_MEMORY_KIB``: argon2 memory cost (lowered in tests only)."""
     db_pool: bool = True
     """``TRACKER_DB_POOL``: open a PostgreSQL connection pool at start-up (off in tests)."""
     secure_cookies: bool = False
@@ -120,6 +122,7 @@ def load_settings() -> Settings:
         max_upload_mb=_int_env("TRACKER_MAX_UPLOAD_MB", 20),
         default_term_days=_int_env("TRACKER_DEFAULT_TERM_DAYS", 30),
         password_hash_cost=_int_env("TRACKER_PASSWORD_HASH_COST", 3),
+        password_hash_memory_kib=_int_env("TRACKER_PASSWORD_HASH_MEMORY_KIB", 65536),
         db_pool=_env("TRACKER_DB_POOL", "1") not in {"0", "false", "no"},
         secure_cookies=_env("TRACKER_SECURE_COOKIES", "0") in {"1", "true", "yes"},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Request, get, post
@@ -23,10 +24,17 @@ HOME_BY_ROLE = {
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """Only a path on this site: never an open redirect. Browsers read a backslash as a
+    slash and drop tabs and newlines, so ``/\\host`` and ``/\t/host`` mean ``//host``:
+    anything with those characters is refused outright."""
+    if not target or not target.startswith("/"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if target.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 class LoginController(Controller):
@@ -82,7 +90,7 @@ class TokenResponse(msgspec.Struct):
 
 class TokenController(Controller):
     path = "/api/v1/auth"
-    tags = ["auth"]
+    tags = ("auth",)
 
     @post("/token", status_code=200)
     async def token(self, data: JSONBody[TokenRequest]) -> TokenResponse:

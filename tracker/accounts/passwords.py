@@ -14,7 +14,10 @@ MIN_LENGTH = 8
 
 @cache
 def _hasher() -> PasswordHasher:
-    return PasswordHasher(time_cost=get_settings().password_hash_cost)
+    settings = get_settings()
+    return PasswordHasher(
+        time_cost=settings.password_hash_cost, memory_cost=settings.password_hash_memory_kib
+    )
 
 
 def hash_password(password: str) -> str:
