@@ -402,7 +402,6 @@ class AssignmentPagesController(Controller):
         form = Form(await request.form())
         comment = form.text("comment", max_length=assignments.MAX_TEXT)
         from_review = _came_from_review(form)
-        failed = "review"
         try:
             form.check()
             if accept:
@@ -415,13 +414,12 @@ class AssignmentPagesController(Controller):
                     request,
                     actor,
                     assignment_id,
-                    failed=failed,
+                    failed="review",
                     errors=exc.errors,
                     values={"comment": comment},
                 )
-            key = f"report-{assignment_id}"
             return await _review_refused(
-                request, actor, key, exc.errors, {"comment": comment, "failed": failed}
+                request, actor, f"report-{assignment_id}", exc.errors, {"comment": comment}
             )
         message = "Снято с контроля." if accept else "Возвращено на доработку."
         if not from_review:

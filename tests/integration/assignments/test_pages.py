@@ -16,6 +16,7 @@ from tests.support.world import World
 from tracker.accounts import services as accounts
 from tracker.accounts.roles import Actor
 from tracker.assignments import services as assignments
+from tracker.assignments.controllers import content_disposition
 from tracker.assignments.lifecycle import Status
 from tracker.schools.services import ChosenSchools
 from tracker.settings import get_settings
@@ -638,3 +639,21 @@ async def test_corrupted_file_answers_409_not_500(world: World, pages: PageClien
     assert "контрольная сумма не совпадает" in response.text
     stored[0].unlink()
     assert (await pages.get(f"/files/{file_id}")).status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "план.pdf",
+            "attachment; filename=\"____.pdf\"; filename*=UTF-8''%D0%BF%D0%BB%D0%B0%D0%BD.pdf",
+        ),
+        ("a;b\\c.txt", "attachment; filename=\"a_b_c.txt\"; filename*=UTF-8''a%3Bb%5Cc.txt"),
+        (
+            "report 1.docx",
+            "attachment; filename=\"report 1.docx\"; filename*=UTF-8''report%201.docx",
+        ),
+    ],
+)
+def test_content_disposition_keeps_the_original_name(name: str, expected: str) -> None:
+    assert content_disposition(name) == expected
