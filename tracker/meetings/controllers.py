@@ -95,7 +95,7 @@ def _blank_decision() -> Context:
     return {
         "kind": meetings.DecisionKind.INSTRUCTION.value,
         "addressee": ADDRESSEE,
-        "deadline_kind": DeadlineKind.DATE.value,
+        "deadline_kind": DeadlineKind.NONE.value,
     }
 
 
@@ -162,6 +162,13 @@ def _assign_form(form: Form) -> tuple[Context, SchoolTarget | None]:
         "schools": form.integers("schools"),
         "due_on": form.text("due_on", max_length=20),
     }
+    if not values["target"]:
+        # Without JavaScript a user may pick a group or tick schools and forget the radio
+        # button: when only one of them is filled in, that is the choice.
+        if values["group"] and not values["schools"]:
+            values["target"] = "group"
+        elif values["schools"] and not values["group"]:
+            values["target"] = "chosen"
     target: SchoolTarget | None = None
     if values["target"] == "all":
         target = AllSchools()

@@ -197,10 +197,29 @@ async def test_assigning_twice_creates_no_duplicates(world: World, pages: PageCl
     assert sorted(r.school_id for r in rows) == sorted(world.schools.values())
 
 
+async def test_a_group_chosen_without_its_radio_button_is_the_choice(
+    world: World, pages: PageClient
+) -> None:
+    await pages.login(world.users["head"])
+
+    response = await pages.post(
+        f"/decisions/{world.decisions[1]}/assignments", {"group": str(world.groups["ДОУ"])}
+    )
+
+    assert response.status_code == 303
+    rows = await assigned(world, world.decisions[1])
+    assert [r.school_id for r in rows] == [world.schools["c"]]
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
         ({}, "target", "Выберите, кому назначить решение."),
+        (
+            {"group": "1", "schools": "1"},
+            "target",
+            "Выберите, кому назначить решение.",
+        ),
         ({"target": "group"}, "group", "Выберите группу школ."),
         ({"target": "group", "group": "999999"}, "group", "Такой группы нет."),
         ({"target": "chosen"}, "schools", "Выберите хотя бы одну школу."),
