@@ -584,6 +584,8 @@ async def _move(
     row: dict[str, Any],
     action: Action,
     extra: dict[Any, Any] | None = None,
+    *,
+    note: dict[str, Any] | None = None,
 ) -> Status:
     """Change the status if it is still what we read; ConflictError when someone was faster."""
     current = Status(row["status"])
@@ -603,7 +605,9 @@ async def _move(
         row["id"],
         action.value,
         before={"status": current.value},
-        after={"status": new.value} | {k._meta.name: v for k, v in (extra or {}).items()},
+        after={"status": new.value}
+        | {k._meta.name: v for k, v in (extra or {}).items()}
+        | (note or {}),
         school_id=row["school"],
     )
     return new
@@ -706,7 +710,13 @@ async def _review(
             Assignment.accepted_on_time: row["due_on"] is None or reported_on <= row["due_on"],
         }
     async with db.transaction():
-        await _move(actor, row, action, extra)
+        await _move(
+            actor,
+            row,
+            action,
+            extra,
+            note={"comment": comment.strip()} if comment.strip() else None,
+        )
         await Report.update(
             {
                 Report.outcome: "accepted" if action is Action.ACCEPT else "returned",

@@ -10,9 +10,14 @@ from litestar.response import Redirect, Template
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    """An htmx swap (not a boosted navigation, which wants the whole page)."""
+    """An htmx swap. Not a boosted navigation, nor htmx restoring a pushed URL from history:
+    both want the whole page."""
     headers = request.headers
-    return headers.get("hx-request") == "true" and headers.get("hx-boosted") != "true"
+    return (
+        headers.get("hx-request") == "true"
+        and headers.get("hx-boosted") != "true"
+        and headers.get("hx-history-restore-request") != "true"
+    )
 
 
 def page(

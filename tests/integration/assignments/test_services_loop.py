@@ -134,3 +134,14 @@ async def test_progress_counts_overdue(world: World) -> None:
     assert progress[world.decisions[0]].total == 3
     assert progress[world.decisions[0]].overdue == 3
     assert world.decisions[1] not in progress
+
+
+async def test_review_comment_is_in_the_history(world: World) -> None:
+    school = await actor(world, "school_a")
+    head = await actor(world, "head")
+    await assignments.submit_report(school, world.assignments["a"], text="Сделано")
+    await assignments.return_for_rework(head, world.assignments["a"], comment="Приложите план")
+    detail = await assignments.get_assignment(head, world.assignments["a"])
+    assert detail.history[-1].action == "return"
+    assert detail.history[-1].after is not None
+    assert detail.history[-1].after["comment"] == "Приложите план"
