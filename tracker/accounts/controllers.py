@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import JSONBody, QueryParameter, URLEncodedBody
+from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from tracker.accounts import services as accounts
-from tracker.accounts.roles import Role
+from tracker.accounts.roles import Actor, Permission, Role
+from tracker.errors import ValidationError
+from tracker.schools import services as schools
 from tracker.web.auth import SESSION_USER_KEY, CurrentActor
+from tracker.web.forms import Form
+from tracker.web.guards import requires
+from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
 
 HOME_BY_ROLE = {
     Role.SCHOOL: "/my",
@@ -99,3 +106,157 @@ class TokenController(Controller):
         if actor is None:
             raise NotAuthorizedException("Неверный адрес или пароль.")
         return TokenResponse(token=await accounts.issue_token(actor))
+
+
+# ---------------------------------------------------------------- user administration
+
+ROLES = [(role.value, role.label) for role in Role]
+
+
+def _user_values(form: Form, *, new: bool) -> Context:
+    values: Context = {
+        "full_name": form.text("full_name", max_length=200),
+        "position": form.text("position", max_length=200),
+        "role": form.text("role", max_length=20),
+        "school_id": form.integer("school_id"),
+        "is_active": form.flag("is_active"),
+        "password": form.text("password", max_length=200),
+    }
+    if new:
+        values["email"] = form.text("email", max_length=254)
+    return values
+
+
+def _blank_user() -> Context:
+    return {
+        "email": "",
+        "full_name": "",
+        "position": "",
+        "role": "",
+        "school_id": None,
+        "is_active": True,
+    }
+
+
+async def _users_context(actor: Actor, **extra: Any) -> Context:
+    context: Context = {
+        "users": await accounts.list_users(actor),
+        "schools": await schools.list_schools(actor, include_inactive=True),
+        "roles": ROLES,
+        "values": _blank_user(),
+        "errors": {},
+    }
+    return context | extra
+
+
+async def _user_edit_context(actor: Actor, user_id: int, **extra: Any) -> Context:
+    user = await accounts.get_user(actor, user_id)
+    context: Context = {
+        "user": user,
+        "schools": await schools.list_schools(actor, include_inactive=True),
+        "roles": ROLES,
+        "values": {
+            "full_name": user.full_name,
+            "position": user.position,
+            "role": user.role.value,
+            "school_id": user.school_id,
+            "is_active": user.is_active,
+        },
+        "errors": {},
+    }
+    return context | extra
+
+
+def _without_password(values: Mapping[str, Any]) -> Context:
+    """What is echoed back into a form: never the password."""
+    return {k: v for k, v in values.items() if k != "password"}
+
+
+class UserAdminController(Controller):
+    path = "/admin/users"
+    guards = [requires(Permission.ADMINISTER)]  # noqa: RUF012 - Litestar's declaration style
+    include_in_schema = False
+
+    @get("/")
+    async def list_page(self, request: AnyRequest, actor: CurrentActor) -> Template:
+        context = await _users_context(actor)
+        return page(request, "admin/users.html", context, fragment="admin/_users_table.html")
+
+    @post("/")
+    async def add(self, request: AnyRequest, actor: CurrentActor) -> Template | Redirect:
+        form = Form(await request.form())
+        values = _user_values(form, new=True)
+        try:
+            form.check()
+            await accounts.create_user(
+                actor,
+                email=values["email"],
+                role=values["role"],
+                password=values["password"],
+                full_name=values["full_name"],
+                position=values["position"],
+                school_id=values["school_id"],
+            )
+        except ValidationError as exc:
+            context = await _users_context(
+                actor, values=_without_password(values), errors=exc.errors
+            )
+            return page(
+                request,
+                "admin/users.html",
+                context,
+                fragment="admin/_user_add_form.html",
+                status_code=422,
+            )
+        flash(request, f"Пользователь {values['email'].lower()} добавлен.", category="success")
+        swap = None
+        if is_htmx(request):
+            swap = fragment("admin/_user_add_form.html", await _users_context(actor, saved=True))
+        return back_to(request, "/admin/users", swap)
+
+    @get("/{user_id:int}")
+    async def edit_page(
+        self, request: AnyRequest, actor: CurrentActor, user_id: FromPath[int]
+    ) -> Template:
+        context = await _user_edit_context(actor, user_id)
+        return page(request, "admin/user_edit.html", context, fragment="admin/_user_edit_form.html")
+
+    @post("/{user_id:int}")
+    async def save(
+        self, request: AnyRequest, actor: CurrentActor, user_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = Form(await request.form())
+        values = _user_values(form, new=False)
+        try:
+            form.check()
+            await accounts.update_user(
+                actor,
+                user_id,
+                full_name=values["full_name"],
+                position=values["position"],
+                role=values["role"],
+                school_id=values["school_id"],
+                is_active=values["is_active"],
+                password=values["password"] or None,
+            )
+        except ValidationError as exc:
+            context = await _user_edit_context(
+                actor, user_id, values=_without_password(values), errors=exc.errors
+            )
+            return page(
+                request,
+                "admin/user_edit.html",
+                context,
+                fragment="admin/_user_edit_form.html",
+                status_code=422,
+            )
+        flash(request, "Сохранено.", category="success")
+        swap = None
+        if is_htmx(request):
+            swap = fragment(
+                "admin/_user_edit_form.html", await _user_edit_context(actor, user_id, saved=True)
+            )
+        return back_to(request, f"/admin/users/{user_id}", swap)
+
+
+# ---------------------------------------------------------------------------- JSON API

@@ -8,18 +8,16 @@ Handlers parse, call a service and pick a template. The services check every per
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
-from litestar.connection import ASGIConnection
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
@@ -45,32 +43,16 @@ from tracker.assignments.schemas import (
     report_out,
 )
 from tracker.audit.services import HistoryEntry
-from tracker.errors import PayloadTooLargeError, PermissionDeniedError, ValidationError
+from tracker.errors import PayloadTooLargeError, ValidationError
 from tracker.settings import get_settings
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
-from tracker.web.rendering import back_to, is_htmx, page
+from tracker.web.guards import roles_only
+from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
 from tracker.web.templating import ru_date
-
-AnyRequest = Request[Any, Any, Any]
-Context = dict[str, Any]
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]  # type: ignore[type-arg]
 
 STATUSES = [(s.value, s.label) for s in Status]
 MAX_LINKS_FIELD = assignments.MAX_LINKS * 2100
-
-
-def roles_only(*roles: Role) -> Guard:
-    """Guard: the page is for these roles only; the others get 403."""
-
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-        actor = connection.scope.get("user")
-        if not isinstance(actor, Actor):
-            raise NotAuthorizedException("Войдите в систему.")
-        if actor.role not in roles:
-            raise PermissionDeniedError
-
-    return guard
 
 
 # ---------------------------------------------------------------- reading input
@@ -201,10 +183,6 @@ async def _review_context(actor: Actor, **extra: Any) -> Context:
     return context | extra
 
 
-def _fragment(template: str, context: Context, status_code: int = 200) -> Template:
-    return Template(template_name=template, context=context, status_code=status_code)
-
-
 def _came_from_review(form: Form) -> bool:
     return form.text("back") == "review"
 
@@ -293,11 +271,11 @@ class AssignmentPagesController(Controller):
     ) -> Template | Redirect:
         """After a change on the assignment page: its fragment for htmx, else a redirect."""
         flash(request, message, category="success")
-        fragment = None
+        swap = None
         if is_htmx(request):
             context = await _detail_context(actor, assignment_id, oob_messages=True)
-            fragment = _fragment("assignments/_detail.html", context)
-        return back_to(request, f"/assignments/{assignment_id}", fragment)  # type: ignore[no-any-return]
+            swap = fragment("assignments/_detail.html", context)
+        return back_to(request, f"/assignments/{assignment_id}", swap)
 
     async def _refused(
         self,
@@ -425,7 +403,7 @@ class AssignmentPagesController(Controller):
         if not from_review:
             return await self._changed(request, actor, assignment_id, message)
         flash(request, message, category="success")
-        fragment = None
+        swap = None
         if is_htmx(request):
             detail = await assignments.get_assignment(actor, assignment_id)
             context: Context = {
@@ -435,8 +413,8 @@ class AssignmentPagesController(Controller):
                 "values": {},
                 "oob_messages": True,
             }
-            fragment = _fragment("assignments/_review_row.html", context)
-        return back_to(request, "/review", fragment)  # type: ignore[no-any-return]
+            swap = fragment("assignments/_review_row.html", context)
+        return back_to(request, "/review", swap)
 
     # ------------------------------------------------------------ the head's queue
 
@@ -488,7 +466,7 @@ class AssignmentPagesController(Controller):
         if from_detail:
             return await self._changed(request, actor, assignment_id, message)
         flash(request, message, category="success")
-        fragment = None
+        swap = None
         if is_htmx(request):
             detail = await assignments.get_assignment(actor, assignment_id)
             context: Context = {
@@ -498,8 +476,8 @@ class AssignmentPagesController(Controller):
                 "values": {},
                 "oob_messages": True,
             }
-            fragment = _fragment("assignments/_extension_row.html", context)
-        return back_to(request, "/review", fragment)  # type: ignore[no-any-return]
+            swap = fragment("assignments/_extension_row.html", context)
+        return back_to(request, "/review", swap)
 
     # ------------------------------------------------------------ files
 
@@ -516,13 +494,13 @@ async def _review_refused(
     """A form in the review queue was refused: its row again (htmx) or the whole queue."""
     context = await _review_context(actor, row_errors={key: dict(errors)}, row_values={key: values})
     if not is_htmx(request):
-        return _fragment("assignments/review.html", context, status_code=422)
+        return fragment("assignments/review.html", context, status_code=422)
     queue: assignments.ReviewQueue = context["queue"]
     if key.startswith("report-"):
         item = next((a for a in queue.reports if f"report-{a.id}" == key), None)
         if item is not None:
             row: Context = {"item": item, "report": queue.pending_reports.get(item.id)}
-            return _fragment(
+            return fragment(
                 "assignments/_review_row.html",
                 context | row | {"errors": dict(errors), "values": values},
                 status_code=422,
@@ -531,12 +509,12 @@ async def _review_refused(
         pair = next(((e, a) for e, a in queue.extensions if f"ext-{e.id}" == key), None)
         if pair is not None:
             row = {"ext": pair[0], "item": pair[1]}
-            return _fragment(
+            return fragment(
                 "assignments/_extension_row.html",
                 context | row | {"errors": dict(errors), "values": values},
                 status_code=422,
             )
-    return _fragment("assignments/_review.html", context, status_code=422)
+    return fragment("assignments/_review.html", context, status_code=422)
 
 
 _SAFE_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")

@@ -10,10 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Controller, Request, get, post
-from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException
-from litestar.handlers.base import BaseRouteHandler
+from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import ClientRedirect
@@ -35,11 +32,9 @@ from tracker.meetings.schemas import (
 from tracker.schools.services import AllSchools, ChosenSchools, GroupOfSchools, SchoolTarget
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
-from tracker.web.rendering import back_to, is_htmx, page
+from tracker.web.guards import requires
+from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
 from tracker.web.templating import plural_ru
-
-AnyRequest = Request[Any, Any, Any]
-Context = dict[str, Any]
 
 MEETING_KINDS = [(k.value, label) for k, label in meetings.MEETING_KIND_LABELS.items()]
 DECISION_KINDS = [(k.value, label) for k, label in meetings.DECISION_KIND_LABELS.items()]
@@ -49,21 +44,9 @@ ADDRESSEE = "Руководителям образовательных учре�
 SPEAKER_SEPARATORS = re.compile(r"[,;\n]")
 
 
-def department_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
-    """Guard: meetings are the department's (head and secretary); other roles get 403."""
-    actor = connection.scope.get("user")
-    if not isinstance(actor, Actor):
-        raise NotAuthorizedException("Войдите в систему.")
-    actor.require(Permission.MANAGE_MEETINGS)
-
-
 def _invalid(form: Form, checked: Mapping[str, str]) -> ValidationError:
     """What the form could not read wins over what the service says of the value it got."""
     return ValidationError(dict(checked) | form.errors)
-
-
-def _fragment(template: str, context: Context) -> Template:
-    return Template(template_name=template, context=context, status_code=200)
 
 
 # ---------------------------------------------------------------------------- forms
@@ -212,7 +195,7 @@ async def _meeting_context(actor: Actor, meeting_id: int, **extra: Any) -> Conte
 
 class MeetingPagesController(Controller):
     path = "/meetings"
-    guards = [department_only]  # noqa: RUF012 - Litestar's declaration style
+    guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
     include_in_schema = False
 
     @get("/")
@@ -283,11 +266,11 @@ class MeetingPagesController(Controller):
                 status_code=422,
             )
         flash(request, "Вопрос повестки добавлен.", category="success")
-        fragment = None
+        swap = None
         if is_htmx(request):
             context = await _meeting_context(actor, meeting_id, saved=True)
-            fragment = _fragment("meetings/_agenda_form.html", context)
-        return back_to(request, f"/meetings/{meeting_id}", fragment)  # type: ignore[no-any-return]
+            swap = fragment("meetings/_agenda_form.html", context)
+        return back_to(request, f"/meetings/{meeting_id}", swap)
 
     @post("/{meeting_id:int}/decisions", status_code=200)
     async def add_decision(
@@ -312,11 +295,11 @@ class MeetingPagesController(Controller):
             )
         number = f" № {draft.number.strip()}" if draft.number.strip() else ""
         flash(request, f"Решение{number} добавлено.", category="success")
-        fragment = None
+        swap = None
         if is_htmx(request):
             context = await _meeting_context(actor, meeting_id, saved=True)
-            fragment = _fragment("meetings/_decision_form.html", context)
-        return back_to(request, f"/meetings/{meeting_id}", fragment)  # type: ignore[no-any-return]
+            swap = fragment("meetings/_decision_form.html", context)
+        return back_to(request, f"/meetings/{meeting_id}", swap)
 
 
 # ---------------------------------------------------------------------------- decision page
@@ -333,7 +316,7 @@ async def _decision_context(actor: Actor, decision_id: int, **extra: Any) -> Con
 
 class DecisionPagesController(Controller):
     path = "/decisions"
-    guards = [department_only]  # noqa: RUF012 - Litestar's declaration style
+    guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
     include_in_schema = False
 
     @get("/{decision_id:int}")
@@ -364,11 +347,11 @@ class DecisionPagesController(Controller):
                 status_code=422,
             )
         flash(request, _assigned_message(rows), category="success")
-        fragment = None
+        swap = None
         if is_htmx(request):
             context = await _decision_context(actor, decision_id, saved=True)
-            fragment = _fragment("meetings/_assign_form.html", context)
-        return back_to(request, f"/decisions/{decision_id}", fragment)  # type: ignore[no-any-return]
+            swap = fragment("meetings/_assign_form.html", context)
+        return back_to(request, f"/decisions/{decision_id}", swap)
 
 
 # ---------------------------------------------------------------------------- JSON API
@@ -377,7 +360,7 @@ class DecisionPagesController(Controller):
 class MeetingApiController(Controller):
     path = "/api/v1"
     tags = ["meetings"]  # noqa: RUF012 - Litestar's declaration style
-    guards = [department_only]  # noqa: RUF012 - Litestar's declaration style
+    guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
 
     @get("/meetings")
     async def list_meetings(self, actor: CurrentActor) -> list[MeetingSummaryOut]:

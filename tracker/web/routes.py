@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker.accounts.controllers import LoginController, TokenController
+from tracker.accounts.controllers import LoginController, TokenController, UserAdminController
 from tracker.assignments.controllers import AssignmentApiController, AssignmentPagesController
 from tracker.meetings.controllers import (
     DecisionPagesController,
@@ -15,7 +15,6 @@ from tracker.schools.controllers import (
     GroupAdminController,
     SchoolAdminController,
     SchoolApiController,
-    UserAdminController,
 )
 
 ROUTE_HANDLERS: list[Any] = [
