@@ -59,15 +59,7 @@ def backend() -> str:
 
 @pytest.fixture(scope="session")
 def _migrated() -> None:
-    asyncio.run(_quiet_migrate())
-
-
-async def _quiet_migrate() -> None:
-    import contextlib  # noqa: PLC0415
-    import io  # noqa: PLC0415
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        await db.migrate()
+    asyncio.run(db.migrate())
 
 
 async def empty_database() -> None:

@@ -61,9 +61,10 @@ async def _migrate() -> None:
     from tracker import db  # noqa: PLC0415 - importing it configures Piccolo: only when needed
 
     try:
-        await db.migrate()
+        applied = await db.migrate()
     except RuntimeError as exc:
         raise CliError(str(exc)) from exc
+    print(f"migrations applied: {applied}" if applied else "database schema is up to date")
 
 
 # --- tracker user add --------------------------------------------------------------------------

@@ -6,6 +6,8 @@ One engine per process, made from the settings; Piccolo's tables find it through
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -62,16 +64,23 @@ async def transaction() -> AsyncIterator[None]:
             yield
 
 
-async def migrate() -> None:
-    """Apply every migration not yet applied (idempotent)."""
+async def migrate() -> int:
+    """Apply every migration not yet applied (idempotent); returns how many were applied.
+
+    Piccolo's own progress lines are kept out of our output."""
     from piccolo.apps.migrations.commands.forwards import run_forwards  # noqa: PLC0415
+    from piccolo.apps.migrations.tables import Migration  # noqa: PLC0415
 
     db = engine()
     if isinstance(db, SQLiteEngine):
         await db.run_ddl("PRAGMA journal_mode=WAL")
-    result = await run_forwards(app_name="tracker")
+    with contextlib.redirect_stdout(io.StringIO()) as chatter:
+        await Migration.create_table(if_not_exists=True)
+        before = await Migration.count()
+        result = await run_forwards(app_name="tracker")
     if not result.success:
-        raise RuntimeError(f"migration failed: {result.message}")
+        raise RuntimeError(f"migration failed: {result.message}\n{chatter.getvalue()}")
+    return int(await Migration.count()) - int(before)
 
 
 async def open_pool() -> None:
