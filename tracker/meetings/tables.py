@@ -26,6 +26,8 @@ class Meeting(Table, tablename="meeting"):
     place = Varchar(length=500, default="")
     created_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     created_at = Timestamptz()
+    source_sha256 = Varchar(length=64, null=True, default=None, index=True)
+    """SHA-256 of the imported document (of its normalised text when pasted); None when typed in."""
 
 
 class AgendaItem(Table, tablename="agenda_item"):
