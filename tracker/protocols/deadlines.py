@@ -274,9 +274,9 @@ def _school_year_end(match: re.Match[str], reference: date | None) -> tuple[date
         return None, ""
     if (_group(match, "which") or "").startswith(("нов", "следующ")):
         # the school year starting next September
-        return date(reference.year + (1 if reference.month < 9 else 2), 5, 31), ""
+        return _safe_date(reference.year + (1 if reference.month < 9 else 2), 5, 31), ""
     # the school year under way; in summer, the coming one
-    return date(reference.year + (0 if date(reference.year, 5, 31) >= reference else 1), 5, 31), ""
+    return _not_before(date(reference.year, 5, 31), reference), ""
 
 
 def _read_school_year(match: re.Match[str], phrase: str, reference: date | None) -> _Reading | None:
@@ -372,7 +372,7 @@ def _read_half_year(match: re.Match[str], phrase: str, reference: date | None) -
     year, explicit, refusal = _period_year(match, phrase, reference)
     if refusal is not None or year is None:
         return refusal
-    due = date(year, 6, 30) if half == 1 else _month_end(year, 12)
+    due = _safe_date(year, 6, 30) if half == 1 else _month_end(year, 12)
     if due is None or (explicit and _is_history(due, reference)):
         return None
     if not explicit and reference is not None and due < reference:
@@ -666,28 +666,50 @@ _DAY_OF_MONTH_FORM = _compile(
 class _Form:
     pattern: re.Pattern[str]
     read: Reader
+    keys: tuple[str, ...]
+    """Words (lower case, «е» for «ё») one of which any match contains: a form whose keys
+    are all absent is not tried, which keeps a long protocol fast."""
     event: bool = False
     """Whether «… со дня получения …» may follow and belongs to the phrase."""
 
 
+_DIGITS = tuple("0123456789")
+
 _FORMS = (
-    _Form(_DATE_FORM, _read_date),
-    _Form(_BARE_DATE_FORM, _read_date),
-    _Form(_RANGE_FORM, _read_date),
-    _Form(_YEAR_FORM, _read_year_in),
-    _Form(_YEAR_END_FORM, _read_year_end),
-    _Form(_SCHOOL_YEAR_FORM, _read_school_year),
-    _Form(_SCHOOL_START_FORM, _read_school_start),
-    _Form(_HALF_YEAR_FORM, _read_half_year),
-    _Form(_QUARTER_FORM, _read_quarter),
-    _Form(_MONTH_FORM, _read_month),
-    _Form(_MONTH_END_FORM, _read_month_end),
-    _Form(_QUARTER_END_FORM, _read_quarter_end),
-    _Form(_RELATIVE_FORM, _read_relative, event=True),
-    _Form(_N_DAY_TERM_FORM, _read_relative, event=True),
-    _Form(_ONGOING_FORM, _read_ongoing),
-    _Form(_PERIODIC_FORM, _read_periodic),
-    _Form(_DAY_OF_MONTH_FORM, _read_periodic),
+    _Form(_DATE_FORM, _read_date, _DIGITS),
+    _Form(_BARE_DATE_FORM, _read_date, _DIGITS),
+    _Form(_RANGE_FORM, _read_date, _DIGITS),
+    _Form(_YEAR_FORM, _read_year_in, _DIGITS),
+    _Form(_YEAR_END_FORM, _read_year_end, ("год", "т.")),
+    _Form(_SCHOOL_YEAR_FORM, _read_school_year, ("учебн", "уч.")),
+    _Form(_SCHOOL_START_FORM, _read_school_start, ("учебного",)),
+    _Form(_HALF_YEAR_FORM, _read_half_year, ("полугоди",)),
+    _Form(_QUARTER_FORM, _read_quarter, ("квартал",)),
+    _Form(_MONTH_FORM, _read_month, tuple(_MONTH_NUMBER)),
+    _Form(_MONTH_END_FORM, _read_month_end, ("месяца",)),
+    _Form(_QUARTER_END_FORM, _read_quarter_end, ("квартала",)),
+    _Form(_RELATIVE_FORM, _read_relative, ("дн", "день", "сут", "недел", "месяц"), event=True),
+    _Form(_N_DAY_TERM_FORM, _read_relative, ("дневн", "недельн", "месячн"), event=True),
+    _Form(
+        _ONGOING_FORM,
+        _read_ongoing,
+        (
+            "постоянн",
+            "систематич",
+            "регулярн",
+            "бессрочн",
+            "периода",
+            "мере",
+            "еженедел",
+            "ежеднев",
+        ),
+    ),
+    _Form(
+        _PERIODIC_FORM,
+        _read_periodic,
+        ("ежемесячн", "ежекварт", "ежегодн", "помесячн", "поквартальн", "раз", "каждого"),
+    ),
+    _Form(_DAY_OF_MONTH_FORM, _read_periodic, ("числа",)),
 )
 
 # a «Срок:» label, whatever follows it
@@ -700,7 +722,7 @@ _EVENT_OPENER = re.compile(
     r"|по\s+окончании|по\s+завершении|от\s+даты|до)(?!\w)",
     re.IGNORECASE,
 )
-_EVENT_WORD = re.compile(r"\s+([^\s,;:()]+)")
+_EVENT_WORD = re.compile(r"\s+([^\s,;:()|/]+)")  # a cell border or slash ends it too
 _EVENT_MAX_WORDS = 8
 _INFINITIVE_ENDINGS = ("ть", "ться", "чь", "чься", "ести", "зти", "йти")
 _NOUN_ENDINGS = ("ость", "асть", "есть")  # «отчётность», «часть» end like infinitives
@@ -755,8 +777,11 @@ def _trimmed(norm: str, start: int, end: int) -> tuple[int, int]:
 def _hits(text: str, reference: date | None) -> list[_Hit]:
     """Every deadline phrase in the text, earliest first, none overlapping another."""
     norm = text.translate(_SAME_LENGTH)
+    lowered = norm.lower()
     hits: list[_Hit] = []
     for form in _FORMS:
+        if not any(key in lowered for key in form.keys):
+            continue
         for match in form.pattern.finditer(norm):
             end = _extend_event(norm, match.end()) if form.event else match.end()
             start, end = _trimmed(norm, match.start(), end)
@@ -813,7 +838,8 @@ def _several(hits: list[_Hit]) -> str:
 
 def _unread_label(text: str) -> tuple[str, ...]:
     """«Срок: по согласованию»: a label whose value we could not read is worth a warning."""
-    label = _LONE_LABEL.search(text.translate(_SAME_LENGTH))
+    norm = text.translate(_SAME_LENGTH)
+    label = _LONE_LABEL.search(norm) if "срок" in norm.lower() else None
     if label is None:
         return ()
     written = text[label.start() : label.end()].strip()
