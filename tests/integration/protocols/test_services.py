@@ -185,7 +185,9 @@ async def test_an_inactive_school_chosen_fails_whole(world: World) -> None:
         is_active=False,
         group_ids=school.group_ids,
     )
-    given = choose(draft(ADDRESSEE, ADDRESSEE), 1, Resolution(TargetKind.GROUP, (world.groups["ДОУ"],)))
+    given = choose(
+        draft(ADDRESSEE, ADDRESSEE), 1, Resolution(TargetKind.GROUP, (world.groups["ДОУ"],))
+    )
     before = await counts()
 
     with pytest.raises(ValidationError) as raised:
