@@ -79,7 +79,7 @@ def read_document(data: bytes, filename: str) -> list[Block]:
     if len(data) > MAX_BYTES:
         raise ProtocolError(TOO_BIG)
     suffix = posixpath.splitext(filename.replace("\\", "/").lower())[1]
-    if data.startswith(b"PK"):
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         return _read_zip(data, suffix)
     _refuse_binary(data)
     text = _decode(data)
@@ -333,7 +333,8 @@ _MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\s]*\)")
 _MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _MD_CODE = re.compile(r"(`+)([^`\n]+?)\1")
 _MD_BLOCK_MARKS = frozenset("#>-*_=+")
-_MD_DELIMITER = re.compile(r"\n[ \t]*\n|\*{1,3}|_{1,3}|~~")
+_MD_DELIMITER = re.compile(r"\n[ \t]*\n|\*+|_+|~+")
+_MD_MARKS = frozenset({"*", "**", "***", "_", "__", "___", "~~"})
 _MD_TABLE_DELIMITER = re.compile(r"^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$")
 
 
@@ -431,6 +432,8 @@ def _strip_emphasis(text: str) -> str:
         if mark[0] == "\n":
             pending.clear()  # a blank line ends the paragraph and its open marks
             continue
+        if mark not in _MD_MARKS:
+            continue  # "__________" to sign on, "*****": not emphasis
         start, end = match.span()
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
@@ -467,7 +470,7 @@ def _read_zip(data: bytes, suffix: str) -> list[Block]:
         if suffix in _DOCX_SUFFIXES or b"word/" in data:
             raise ProtocolError(DOCX_BROKEN) from exc
         raise ProtocolError(ARCHIVE) from exc
-    if not any(name.startswith("word/") for name in names):
+    if not _is_word(archive, names):
         raise ProtocolError(_other_zip_message(archive, names, suffix))
     try:
         blocks = _Package(archive, names).blocks()
@@ -479,6 +482,17 @@ def _read_zip(data: bytes, suffix: str) -> list[Block]:
     if not _has_text(blocks):
         raise ProtocolError(DOCX_NO_TEXT)
     return blocks
+
+
+def _is_word(archive: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> bool:
+    if any(name.startswith("word/") for name in names):
+        return True
+    info = names.get("[content_types].xml")
+    try:
+        types = archive.read(info)[:MAX_PART_BYTES] if info is not None else b""
+    except Exception:  # a broken entry: not recognisably Word
+        return False
+    return b"wordprocessingml.document.main" in types
 
 
 def _other_zip_message(
@@ -781,7 +795,8 @@ class _Numbering:
                 lvl = override.find(tags.lvl)
                 if lvl is not None:
                     overrides[level] = self._level(lvl)
-                    restarts[level] = overrides[level].start
+                    if lvl.find(tags.start) is not None:
+                        restarts[level] = overrides[level].start
                 start = _int(_val(override, tags.startOverride, tags))
                 if start is not None:
                     restarts[level] = start

@@ -6,8 +6,12 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from typing import Any
 
 import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +22,13 @@ from tracker.protocols.model import Paragraph, ProtocolError, Table
 
 def texts(blocks: list[Paragraph | Table]) -> list[str]:
     return [block.text for block in blocks if isinstance(block, Paragraph)]
+
+
+def w(tag: str, attributes: dict[str, str] | None = None, *children: Any) -> BaseOxmlElement:
+    """A w: element for numbering.xml, with w: attributes and children."""
+    element = OxmlElement(f"w:{tag}", {qn(f"w:{k}"): v for k, v in (attributes or {}).items()})
+    element.extend(children)
+    return element
 
 
 def numbered(blocks: list[Paragraph | Table]) -> list[tuple[str | None, str]]:
@@ -203,6 +214,28 @@ def test_a_txt_file_that_is_plainly_markdown_is_read_as_markdown() -> None:
     assert texts(read_document("**Решили:**".encode(), "a.txt")) == ["Решили:"]
 
 
+def test_signature_underscores_and_star_rows_are_not_emphasis() -> None:
+    source = "**РЕШИЛИ:**\nПредседатель ____________ И.И. Иванов\n*****\nИтог: ***важно***"
+
+    assert texts(read_text(source)) == [
+        "РЕШИЛИ:",
+        "Председатель ____________ И.И. Иванов",
+        "",
+        "Итог: важно",
+    ]
+
+
+def test_a_heading_or_a_table_rule_is_enough_to_read_text_as_markdown() -> None:
+    assert texts(read_text("# Протокол № 1\nРешили:")) == ["Протокол № 1", "Решили:"]
+    assert read_text("| № | Срок |\n|---|---|\n| 1 | до 01.03 |") == [
+        Table(rows=(("№", "Срок"), ("1", "до 01.03")))
+    ]
+
+
+def test_text_that_starts_like_a_zip_signature_is_still_text() -> None:
+    assert texts(read_document("PK-ПРОТОКОЛ № 1".encode(), "p.txt")) == ["PK-ПРОТОКОЛ № 1"]
+
+
 def test_markdown_can_be_refused_or_forced_for_pasted_text() -> None:
     assert texts(read_text("**Решили:**", markdown=False)) == ["**Решили:**"]
     assert texts(read_text("*Решили:*", markdown=True)) == ["Решили:"]
@@ -379,6 +412,23 @@ def test_merged_cells_repeat_as_word_reports_them() -> None:
     )
 
 
+def test_strict_open_xml_documents_are_read_too() -> None:
+    doc = DocxBuilder()
+    decisions = doc.numbering(("decimal", "%1."))
+    doc.paragraph("Обеспечить явку", numbering=decisions)
+    data = doc.to_bytes()
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    transitional = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    strict = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+    parts = ["word/document.xml", "word/numbering.xml", "word/styles.xml"]
+
+    strict_data = rezip(data, {n: archive.read(n).replace(transitional, strict) for n in parts})
+
+    assert read_document(strict_data, "p.docx") == [
+        Paragraph("Обеспечить явку", list_number="1.", list_level=0)
+    ]
+
+
 # ------------------------------------------------------------------ .docx: automatic numbering
 
 
@@ -446,6 +496,23 @@ def test_word_numbering_restart_and_continuation_across_list_instances() -> None
     ]
 
 
+def test_a_level_override_without_a_start_does_not_restart_at_zero() -> None:
+    doc = DocxBuilder()
+    first = doc.numbering(("decimal", "%1."))
+    doc.paragraph("a", numbering=first)
+    restyled = doc.another_instance(first)
+    (num,) = doc.document.part.numbering_part.element.xpath(
+        f'./w:num[@w:numId="{restyled.num_id}"]'
+    )
+    override = num.add_lvlOverride(ilvl=0)  # the level shown as "%1)", its start not given
+    override.append(
+        w("lvl", {"ilvl": "0"}, w("numFmt", {"val": "decimal"}), w("lvlText", {"val": "%1)"}))
+    )
+    doc.paragraph("b", numbering=restyled)
+
+    assert numbered(read_document(doc.to_bytes(), "p.docx")) == [("1.", "a"), ("2)", "b")]
+
+
 def test_word_bullets_show_as_a_bullet() -> None:
     doc = DocxBuilder()
     bullets = doc.bullets()
@@ -484,16 +551,13 @@ def test_word_numbering_through_a_paragraph_style_and_numid_zero() -> None:
 def test_word_numbering_formats_level_restart_and_legal_numbers() -> None:
     doc = DocxBuilder()
     outline = doc.numbering(
-        ("upperRoman", "%1."), ("decimalZero", "%1.%2"), ("lowerRoman", "(%3)"), ("none", "")
+        ("upperRoman", "%1."), ("decimalZero", "%1.%2"), ("lowerRoman", "%1.%2.%3"), ("none", "")
     )
     lvl = doc.document.part.numbering_part.element.xpath(
         f'./w:abstractNum[@w:abstractNumId="{outline.abstract_id}"]/w:lvl'
     )
-    # level 3 never restarts; level 2 is shown "legal": every level in Arabic figures
-    lvl[2].append(lvl[2].makeelement(lvl[2].tag.replace("lvl", "isLgl"), {}))
-    restart = lvl[1].makeelement(lvl[1].tag.replace("lvl", "lvlRestart"), {})
-    restart.set(lvl[1].tag.replace("lvl", "val"), "0")
-    lvl[1].find(lvl[1].tag.replace("lvl", "numFmt")).addnext(restart)
+    lvl[1].find(qn("w:numFmt")).addnext(w("lvlRestart", {"val": "0"}))  # never restarts
+    lvl[2].find(qn("w:numFmt")).addnext(w("isLgl"))  # "legal": every level in Arabic figures
     doc.paragraph("I", numbering=outline)
     doc.paragraph("I.01", numbering=outline, level=1)
     doc.paragraph("1.1.i", numbering=outline, level=2)
@@ -504,7 +568,7 @@ def test_word_numbering_formats_level_restart_and_legal_numbers() -> None:
     assert numbered(read_document(doc.to_bytes(), "p.docx")) == [
         ("I.", "I"),
         ("I.01", "I.01"),
-        ("(i)", "1.1.i"),
+        ("1.1.i", "1.1.i"),  # not "I.01.i"
         ("II.", "II"),
         ("II.02", "II.02"),
         (None, "пусто"),  # numFmt none and an empty level text: no number
