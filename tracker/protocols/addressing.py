@@ -252,6 +252,9 @@ def _looks_dative(words: list[str], index: int) -> bool:  # noqa: PLR0911 - a ru
         return False
     if low.startswith(_ROLE_STEMS):
         return not low.endswith(_NOMINATIVE_ENDINGS) or low in {"всем", "каждому"}
+    if len(low) >= 5 and low.endswith(("ому", "ему")):
+        # «Ведущему специалисту», «Социальному педагогу»
+        return _bare(following).lower().startswith(_ROLE_STEMS)
     if len(low) >= 5 and low.endswith(("ам", "ям")):
         return True
     if len(low) >= 6 and low.endswith(("им", "ым")):
@@ -280,17 +283,22 @@ def _tokens(text: str) -> list[re.Match[str]]:
 def _first_infinitive(words: list[str], start: int, limit: int) -> int | None:
     """Index of the first infinitive at bracket/quote depth 0 after ``start``; None when a
     sentence ends first or there is none within ``limit`` words."""
-    depth = 0
+    brackets = 0
+    quoted = False  # «…»: a closing » ends every quote, «Детский сад «Солнышко» included
     straight_quote = False
     for j in range(start, min(len(words), start + limit)):
         word = words[j]
-        if j > start and depth == 0 and not straight_quote and is_infinitive(word):
+        inside = brackets or quoted or straight_quote
+        if j > start and not inside and is_infinitive(word):
             return j
-        depth += word.count("«") + word.count("(") - word.count("»") - word.count(")")
-        depth = max(depth, 0)
+        brackets = max(brackets + word.count("(") - word.count(")"), 0)
+        if "«" in word:
+            quoted = True
+        if "»" in word and word.rfind("»") > word.rfind("«"):
+            quoted = False
         if word.count('"') % 2:
             straight_quote = not straight_quote
-        if depth == 0 and _SENTENCE_END.search(word) and j + 1 < len(words):
+        if not inside and _SENTENCE_END.search(word) and j + 1 < len(words):
             return None
     return None
 
@@ -330,7 +338,11 @@ class HeadingAddressee:
 
 
 def heading_addressee(phrase: str) -> HeadingAddressee | None:
-    """A heading («Руководителям ОО», without its colon) read as an addressee, or None."""
+    """A heading («Руководителям ОО», without its colon) read as an addressee, or None.
+    «Рекомендовать руководителям ОО» gives «руководителям ОО»."""
+    first, _, after = phrase.strip().partition(" ")
+    if _bare(first).lower() in _LEAD_VERBS and after:
+        phrase = after
     tokens = _tokens(phrase)
     if not tokens or len(tokens) > 20:
         return None
@@ -360,7 +372,7 @@ def extract_responsible(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     who = match.group("who").strip()
-    if who.endswith(".") and not re.search(r"[А-ЯЁ]\.$", who):
+    if who.endswith(".") and not re.search(r"(?:^|[\s.])[А-ЯЁ]\.$", who):
         who = who[:-1].rstrip()
     if not who:
         return None

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tracker.protocols.addressing import is_org_abbreviation
 from tracker.protocols.structure import Kind, Line, classify
 
 MAX_TITLE = 2000
@@ -71,11 +72,16 @@ _PLACE = re.compile(
 _NUMBER = re.compile(
     r"(?:№|(?<![A-Za-zА-Яа-яЁё])N(?:o\.?)?)\s*(?P<n>[0-9][0-9A-Za-zА-Яа-яЁё/\-.]*)"
 )
-_NOT_A_PROTOCOL_NUMBER = re.compile(
-    r"(?:сош|оош|нош|сш|школ[аы]?|сад|сада|гимнази[яи]|лице[йя]|корпус|кабинет|каб\.|ауд\.|дом"
-    r"|[А-ЯЁ]{2,})\s*$",
+_NOT_BEFORE_PROTOCOL_NUMBER = frozenset(
+    {"школа", "школы", "сад", "сада", "гимназия", "гимназии", "лицей", "лицея", "корпус"}
+    | {"кабинет", "каб.", "ауд.", "дом", "группа", "группы", "класс"}
+)
+_TITLE_DATE = re.compile(
+    r"\s*(?:от\s+)?(?:[«\"“]?\d{1,2}[»\"”]?\s+(?:" + "|".join(_MONTHS) + r")\s+\d{4}"
+    r"|\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?\d{4})(?:\s*(?:г\.|года|г(?![а-яё])))?",
     re.IGNORECASE,
 )
+_DATE_LINE = re.compile(r"(?:от\s+)?[«\"“]?\d{1,2}[»\"”]?[\s.]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -132,8 +138,8 @@ def _continues_title(line: Line) -> bool:
     text = line.text
     if line.marker is not None or not text or len(text) > 300:
         return False
-    if _SETTLEMENT.match(text) or _LABEL.match(text):
-        return False
+    if _SETTLEMENT.match(text) or _LABEL.match(text) or _DATE_LINE.match(text):
+        return False  # «г. Сосновка», «Место проведения: …», «от 12.03.2024», «"21" февраля …»
     first = text[0]
     if first.islower() or first in '«"„“(':
         return True
@@ -187,20 +193,40 @@ def _title(lines: Sequence[Line], start: int) -> tuple[int, list[int], list[str]
     return first.index, indices, warnings
 
 
+def _number_match(text: str) -> re.Match[str] | None:
+    """«№ 3» of the protocol, not «СОШ № 2» or «детский сад № 5»."""
+    for match in _NUMBER.finditer(text):
+        before = text[: match.start()].split()
+        previous = before[-1].strip('«»"(),') if before else ""
+        if is_org_abbreviation(previous) or previous.lower() in _NOT_BEFORE_PROTOCOL_NUMBER:
+            continue
+        return match
+    return None
+
+
 def _number(texts: Sequence[str]) -> str:
     for text in texts:
-        for match in _NUMBER.finditer(text):
-            if _NOT_A_PROTOCOL_NUMBER.search(text[: match.start()]):
-                continue
+        match = _number_match(text)
+        if match is not None:
             return match.group("n").rstrip(".-/")
     return ""
+
+
+def _bare_title(title: str) -> str:
+    """The title without the protocol's number and date, which have fields of their own."""
+    match = _number_match(title)
+    if match is not None:
+        title = title[: match.start()] + " " + title[match.end() :]
+    title = _TITLE_DATE.sub(" ", title)
+    return " ".join(title.split()).strip(" ,.:;–—-")
 
 
 def parse_header(lines: Sequence[Line], limit: int) -> Header:
     """The header fields from the lines before ``limit`` (the signatures)."""
     start = body_start(lines, limit)
     first, indices, warnings = _title(lines, start)
-    title = " ".join(lines[i].text for i in indices).strip().rstrip(":").strip()
+    full_title = " ".join(lines[i].text for i in indices)
+    title = _bare_title(full_title)
     if not title:
         warnings.append("Не найден заголовок документа — впишите название совещания.")
     elif len(title) > MAX_TITLE:
@@ -226,7 +252,7 @@ def parse_header(lines: Sequence[Line], limit: int) -> Header:
         for line in lines[:limit]
         if line.marker is None and not line.blank and _DATE_LABEL.match(line.text)
     ]
-    title_dates = read_date(title)
+    title_dates = read_date(full_title)
     other_dates = [d for line in short for d in read_date(line.text)]
     label_dates = [d for line in labelled for d in read_date(line.text)]
     candidates = title_dates or label_dates or other_dates
@@ -239,7 +265,7 @@ def parse_header(lines: Sequence[Line], limit: int) -> Header:
             listed = ", ".join(_fmt(d) for d in distinct)
             warnings.append(f"В заголовке несколько дат ({listed}) — взята {_fmt(chosen)}.")
 
-    number_texts = [title] + [line.text for line in short[:6] if len(line.text) <= 60]
+    number_texts = [full_title] + [line.text for line in short[:6] if len(line.text) <= 60]
     number = _number(number_texts)
 
     place = ""

@@ -58,7 +58,7 @@ def control_addressee(text: str) -> str:
     if match is None:
         return ""
     who = next(g for g in match.groups() if g is not None).strip()
-    if who.endswith(".") and not re.search(r"[А-ЯЁ]\.$", who):
+    if who.endswith(".") and not re.search(r"(?:^|[\s.])[А-ЯЁ]\.$", who):
         who = who[:-1].rstrip()
     if who.lower().startswith(("собой", "за собой")):
         return ""

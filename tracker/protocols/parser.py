@@ -53,7 +53,7 @@ from tracker.protocols.addressing import (
     is_infinitive,
     split_opening,
 )
-from tracker.protocols.deadlines import find_deadline
+from tracker.protocols.deadlines import FoundDeadline, find_deadline
 from tracker.protocols.document import read_document, read_text
 from tracker.protocols.header import parse_header
 from tracker.protocols.model import (
@@ -192,6 +192,9 @@ class _Pending:
 # ------------------------------------------------------------------ small helpers
 
 _TERMINAL = ".;!?"
+_DOUBLE_PERIOD = re.compile(r"(?<![.])\.\.(?![.])")
+_LEAD_VERB = re.compile(r"(?:рекомендовать|поручить|предложить|обязать|просить)\s", re.IGNORECASE)
+_NONE_CELL = re.compile(r"[-–—]+|нет|не\s+указан[оа]?", re.IGNORECASE)
 _SECTION_TITLE = re.compile(r"(?:о|об|обо)\s", re.IGNORECASE)
 _NORMALISE = re.compile(r"[^0-9a-zа-яё]+")
 _INLINE_ITEM = re.compile(r"(?<=[.;:])\s+(?P<n>\d{1,2})[.)]\s+(?=[А-ЯЁа-яё«])")
@@ -216,13 +219,16 @@ def _norm(text: str) -> str:
 
 
 def _tidy(text: str) -> str:
+    """Single spaces, no punctuation left over at the start, the final «.» or «;» kept."""
     text = " ".join(text.split())
     text = text.lstrip(" -–—:;,.").strip()
-    return text.rstrip(" ,;:").strip()
+    text = _DOUBLE_PERIOD.sub(".", text)
+    return text.rstrip(" ,:–—-").strip()
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _label(number: str, text: str) -> str:
+    """How a warning names a decision: «Пункт 1.2», or its first words when it has no number."""
+    return f"Пункт {number}" if number else f"Пункт «{_quote(text, 40)}»"
 
 
 def _sentences(text: str) -> list[str]:
@@ -275,10 +281,11 @@ def _quote(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _number_list(numbers: Sequence[str]) -> str:
-    if len(numbers) > 6:
-        return f"{', '.join(numbers[:5])} … {numbers[-1]}"
-    return ", ".join(numbers)
+def _number_list(pending: Sequence[_Pending]) -> str:
+    names = [p.number or f"«{_quote(p.text, 30)}»" for p in pending]
+    if len(names) > 6:
+        return f"{', '.join(names[:5])} … {names[-1]}"
+    return ", ".join(names)
 
 
 # ------------------------------------------------------------------ the parser
@@ -852,7 +859,7 @@ class _Parser:
                 p.section = None
             return
         wrong: set[int] = set()
-        unknown: list[str] = []
+        unknown: list[_Pending] = []
         for p in pending:
             if p.section is not None and p.section not in numbers:
                 wrong.add(p.section)
@@ -863,7 +870,7 @@ class _Parser:
                 elif len(p.parts) > 1 and p.parts[0] in numbers:
                     p.section = p.parts[0]
                 else:
-                    unknown.append(p.number)
+                    unknown.append(p)
         for number in sorted(wrong):
             self.warnings.append(
                 f"Раздел по вопросу {number} не совпадает ни с одним вопросом повестки — "
@@ -881,7 +888,6 @@ class _Parser:
         roots = _link(block.items)
         self._check_numbering(roots)
         out: list[_Pending] = []
-        counter = [0]
         heading_ctx = _Ctx(
             addressee=block.heading.addressee,
             from_heading=bool(block.heading.addressee),
@@ -915,7 +921,7 @@ class _Parser:
                     recommend=heading_ctx.recommend or gov.recommend,
                     deadline=gov if gov.deadline is not None else heading_ctx.deadline,
                 )
-            self._emit(item, ctx, None, counter, out)
+            self._emit(item, ctx, out)
         for text in block.skipped:
             self.warnings.append(f"Строка внутри решений пропущена: «{_quote(text)}» — проверьте.")
         self._settle_block(block, out)
@@ -962,7 +968,7 @@ class _Parser:
             users[id(trailing)][1].append(leaves[-1])
         for gov, ps in users.values():
             if len(ps) > 1 and gov.deadline is not None:
-                numbers = _number_list([p.number for p in ps])
+                numbers = _number_list(ps)
                 self.warnings.append(
                     f"Срок «{gov.deadline.text}» указан один на несколько пунктов и применён "
                     f"к пунктам {numbers} — проверьте."
@@ -982,136 +988,125 @@ class _Parser:
             who = last_resp[0].responsible
             targets = [p for p in leaves if not p.addressee or p is leaves[-1]]
             for p in targets:
-                p.addressee = _cap(who)
+                p.addressee = who
             if len(targets) > 1:
                 self.warnings.append(
                     f"«Ответственные: {_quote(who)}» указано после пунктов и применено к пунктам "
-                    f"{_number_list([p.number for p in targets])} — проверьте."
+                    f"{_number_list(targets)} — проверьте."
                 )
         if block.responsible:
             for p in leaves:
                 if not p.addressee:
-                    p.addressee = _cap(block.responsible)
+                    p.addressee = block.responsible
         for p in leaves:
             if not p.addressee and p.kind in (kinds.INSTRUCTION, kinds.RECOMMENDATION):
                 self.warnings.append(
-                    f"Пункт {p.number}: не найден адресат — укажите, кому адресовано решение."
+                    f"{_label(p.number, p.text)}: не найден адресат — укажите, кому адресовано решение."
                 )
 
-    def _emit(
-        self,
-        item: _Item,
-        ctx: _Ctx,
-        parent_number: str | None,
-        counter: list[int],
-        out: list[_Pending],
-    ) -> None:
-        number = self._item_number(item, parent_number, counter)
-        text = item.text
-        own_addressee, body = _own_addressee(item, text)
+    def _emit(self, item: _Item, ctx: _Ctx, out: list[_Pending]) -> None:
+        """The decisions of an item and of the items under it."""
+        number = item.marker.number if item.marker is not None else ""
+        label = _label(number, item.text)
+        found = find_deadline(item.text, reference=self.date)
+        own_addressee, body = _own_addressee(item, found.remainder)
         if item.derived:
             self.warnings.append(
-                f"Пункт {number}: строка без номера «{_quote(text, 60)}» прочитана как отдельное решение."
+                f"{label}: строка без номера прочитана как отдельное решение — проверьте."
             )
         if item.children and body.rstrip().endswith(":"):
-            lead_ctx = self._lead_in(number, text, body, own_addressee, ctx)
-            child_number = number if item.marker is not None else None
+            self._warn_deadline(label, found.warnings)
+            lead_ctx = self._lead_in(
+                label, item.text, body, own_addressee=own_addressee, rule=found.rule, ctx=ctx
+            )
             for child in item.children:
-                self._emit(child, lead_ctx, child_number, counter, out)
+                self._emit(child, lead_ctx, out)
             return
-        out.append(self._decision(number, item, text, body, own_addressee=own_addressee, ctx=ctx))
+        out.append(self._decision(item, label, body, found, own_addressee=own_addressee, ctx=ctx))
         if item.children:
             child_ctx = replace(
                 ctx,
-                addressee=(own_addressee and _cap(own_addressee)) or ctx.addressee,
+                addressee=own_addressee or ctx.addressee,
                 from_heading=not own_addressee and ctx.from_heading,
                 lead="",
             )
             for child in item.children:
-                self._emit(child, child_ctx, number, counter, out)
+                self._emit(child, child_ctx, out)
 
-    def _lead_in(self, number: str, text: str, body: str, own_addressee: str, ctx: _Ctx) -> _Ctx:
+    def _warn_deadline(self, label: str, warnings: Sequence[str]) -> None:
+        self.warnings += [f"{label}: {w}" for w in warnings]
+
+    def _lead_in(
+        self,
+        label: str,
+        text: str,
+        body: str,
+        *,
+        own_addressee: str,
+        rule: DeadlineRule,
+        ctx: _Ctx,
+    ) -> _Ctx:
         """What a lead-in («2. Руководителям ОО обеспечить:») hands to the items under it."""
         lead = body.rstrip()[:-1].strip()
         lead_deadline = None
-        if lead:
-            found = find_deadline(lead, reference=self.date)
-            if found.rule.kind is not DeadlineKind.NONE:
-                lead = found.remainder
-                lead_deadline = _Gov(addressee="", deadline=found.rule, source=lead)
-        own = _cap(own_addressee) if own_addressee else ""
-        self._warn_two_addressees(number, own, ctx)
+        if rule.kind is not DeadlineKind.NONE:
+            lead_deadline = _Gov(addressee="", deadline=rule, source=text)
+        self._warn_two_addressees(label, own_addressee, ctx)
         lead_text = f"{ctx.lead} {lead}".strip() if ctx.lead and lead[:1].islower() else lead
         return _Ctx(
-            addressee=own or ctx.addressee,
-            from_heading=not own and ctx.from_heading,
+            addressee=own_addressee or ctx.addressee,
+            from_heading=not own_addressee and ctx.from_heading,
             lead=lead_text,
             recommend=ctx.recommend or kinds.is_recommendation(text),
             deadline=lead_deadline or ctx.deadline,
         )
 
     def _decision(
-        self, number: str, item: _Item, text: str, body: str, *, own_addressee: str, ctx: _Ctx
+        self,
+        item: _Item,
+        label: str,
+        body: str,
+        found: FoundDeadline,
+        *,
+        own_addressee: str,
+        ctx: _Ctx,
     ) -> _Pending:
-        full = f"{ctx.lead} {body}" if ctx.lead and body[:1].islower() else body
-        kind_text = f"{ctx.lead} {text}" if ctx.lead else text
-        found = find_deadline(full, reference=self.date)
-        rule, remainder = found.rule, found.remainder
-        self.warnings += [f"Пункт {number}: {w}" for w in found.warnings]
+        text = f"{ctx.lead} {body}" if ctx.lead and body[:1].islower() else body
+        kind_text = f"{ctx.lead} {item.text}" if ctx.lead else item.text
+        rule = found.rule
+        self._warn_deadline(label, found.warnings)
         from_line = False
         if rule.kind is DeadlineKind.NONE and item.deadline_line:
             extra = find_deadline(item.deadline_line, reference=self.date)
-            self.warnings += [f"Пункт {number}: {w}" for w in extra.warnings]
+            self._warn_deadline(label, extra.warnings)
             if extra.rule.kind is not DeadlineKind.NONE:
                 rule, from_line = extra.rule, True
         kind = kinds.classify_kind(kind_text, recommend=ctx.recommend)
-        own = _cap(own_addressee) if own_addressee else ""
-        if kind == kinds.CONTROL:
-            addressee = kinds.control_addressee(remainder)
-        else:
-            self._warn_two_addressees(number, own, ctx)
-            addressee = own or ctx.addressee
-        final = _tidy(remainder) or _tidy(full)
+        addressee = ""
+        if kind in (kinds.INSTRUCTION, kinds.RECOMMENDATION):
+            self._warn_two_addressees(label, own_addressee, ctx)
+            addressee = own_addressee or ctx.addressee
+        number = item.marker.number if item.marker is not None else ""
+        decimal = item.marker is not None and item.marker.kind is MarkerKind.DECIMAL
         return _Pending(
             number=number,
-            text=final,
+            text=_tidy(text) or _tidy(item.text),
             kind=kind,
             addressee=addressee,
             rule=rule,
             section=None,
             inherited_deadline=ctx.deadline if rule.kind is DeadlineKind.NONE else None,
-            own_addressee=bool(own),
-            parts=item.marker.parts
-            if item.marker is not None and item.marker.kind is MarkerKind.DECIMAL
-            else (),
+            own_addressee=bool(own_addressee),
+            parts=item.marker.parts if decimal and item.marker is not None else (),
             from_line=from_line,
         )
 
-    def _warn_two_addressees(self, number: str, own: str, ctx: _Ctx) -> None:
+    def _warn_two_addressees(self, label: str, own: str, ctx: _Ctx) -> None:
         if own and ctx.addressee and ctx.from_heading and _norm(own) != _norm(ctx.addressee):
             self.warnings.append(
-                f"Пункт {number}: адресат указан и в заголовке («{_quote(ctx.addressee, 60)}»), "
+                f"{label}: адресат указан и в заголовке («{_quote(ctx.addressee, 60)}»), "
                 f"и в самом пункте («{_quote(own, 60)}») — взят из пункта."
             )
-
-    def _item_number(self, item: _Item, parent_number: str | None, counter: list[int]) -> str:
-        marker = item.marker
-        if marker is not None and marker.kind in (MarkerKind.DECIMAL, MarkerKind.ROMAN):
-            if marker.kind is MarkerKind.DECIMAL and item.parent is None:
-                counter[0] = marker.parts[0]
-            return marker.number
-        if marker is not None and marker.kind is MarkerKind.LETTER:
-            return f"{parent_number} {marker.number}" if parent_number else marker.number
-        if parent_number is not None and item.parent is not None:
-            siblings = [
-                c
-                for c in item.parent.children
-                if c.marker is None or c.marker.kind is MarkerKind.BULLET
-            ]
-            position = next((k for k, c in enumerate(siblings, start=1) if c is item), 1)
-            return f"{parent_number}.{position}"
-        counter[0] += 1
-        return str(counter[0])
 
     def _check_numbering(self, items: Sequence[_Item]) -> None:
         previous: tuple[int, ...] | None = None
@@ -1144,83 +1139,79 @@ class _Parser:
         out: list[_Pending] = []
         section = unit.section
         gov_addressee = unit.gov.addressee if unit.gov is not None else ""
-        counter = 0
         for row in table.rows[columns.header_row + 1 :]:
             cells = [clean(c.replace("\n", " ")) for c in row]
-            if not any(cells):
-                continue
             if all(re.fullmatch(r"\d{1,2}\.?", c) for c in cells if c):
-                continue  # the row numbering the columns: 1 | 2 | 3 | 4
+                continue  # an empty row, or the row numbering the columns: 1 | 2 | 3 | 4
             distinct = [c for c in dict.fromkeys(cells) if c]
-            if len(distinct) == 1 and len(cells) > 1:
+            if len(distinct) == 1 and len(cells) > 1:  # a merged row: a section or an addressee
                 heading = classify(distinct[0])
                 if heading is not None and heading.kind is Kind.SECTION and heading.number:
                     section = heading.number
                 elif heading is not None and heading.kind is Kind.ADDRESSEE:
                     gov_addressee = heading.addressee
                 continue
-            pending = self._table_row(cells, columns, counter, section, gov_addressee)
+            pending = self._table_row(cells, columns, section=section, addressee=gov_addressee)
             if pending is not None:
-                counter = max(counter + 1, int(pending.number) if pending.number.isdigit() else 0)
                 out.append(pending)
         return out
 
     def _table_row(
-        self,
-        cells: list[str],
-        columns: TableColumns,
-        counter: int,
-        section: int | None,
-        gov_addressee: str,
+        self, cells: list[str], columns: TableColumns, *, section: int | None, addressee: str
     ) -> _Pending | None:
         def cell(index: int | None) -> str:
-            return cells[index] if index is not None and index < len(cells) else ""
+            value = cells[index] if index is not None and index < len(cells) else ""
+            return "" if _NONE_CELL.fullmatch(value) else value
 
-        text = cell(columns.text)
-        marker, body = parse_marker(text)
+        wording = cell(columns.text)
+        marker, body = parse_marker(wording)
         if marker is not None and marker.kind is not MarkerKind.BULLET:
-            text = body.strip()
-        if not text:
+            wording = body.strip()
+        if not wording:
             return None
-        number = cell(columns.number).rstrip(".").strip()
-        if not number:
-            number = marker.number if marker is not None and marker.number else str(counter + 1)
-        responsible = cell(columns.responsible)
+        number = cell(columns.number).strip()
+        number = number[:-1] if number.endswith(".") else number
+        if not number and marker is not None:
+            number = marker.number
+        label = _label(number, wording)
+        raw_responsible = cells[columns.responsible] if columns.responsible is not None else ""
+        raw_responsible = (
+            raw_responsible
+            if columns.responsible is not None and columns.responsible < len(cells)
+            else ""
+        )
+        said_nobody = bool(_NONE_CELL.fullmatch(raw_responsible))  # «—»: nobody, as written
         deadline_text = cell(columns.deadline)
-        opening = split_opening(text)
-        addressee = responsible
-        if opening is not None:
-            if not addressee:
-                addressee = opening.addressee
-            text = opening.rest
-        found = find_deadline(deadline_text, reference=self.date) if deadline_text else None
-        if found is not None and found.rule.kind is not DeadlineKind.NONE:
-            rule = found.rule
-            self.warnings += [f"Пункт {number}: {w}" for w in found.warnings]
-        else:
-            if deadline_text:
+        found = find_deadline(wording, reference=self.date)
+        text, rule = found.remainder, found.rule
+        self._warn_deadline(label, found.warnings)
+        if deadline_text:
+            column = find_deadline(deadline_text, reference=self.date)
+            self._warn_deadline(label, column.warnings)
+            if column.rule.kind is not DeadlineKind.NONE:
+                rule = column.rule
+            elif not column.warnings:
                 self.warnings.append(
-                    f"Пункт {number}: срок «{_quote(deadline_text, 60)}» не распознан — укажите его."
+                    f"{label}: срок «{_quote(deadline_text, 60)}» не распознан — укажите его."
                 )
-            own = find_deadline(text, reference=self.date)
-            rule = own.rule
-            if own.rule.kind is not DeadlineKind.NONE:
-                text = own.remainder
-                self.warnings += [f"Пункт {number}: {w}" for w in own.warnings]
-        kind = kinds.classify_kind(cell(columns.text))
-        if kind == kinds.CONTROL:
-            addressee = kinds.control_addressee(text) or addressee
-        addressee = addressee or gov_addressee
-        if not addressee and kind in (kinds.INSTRUCTION, kinds.RECOMMENDATION):
-            self.warnings.append(
-                f"Пункт {number}: не найден адресат — укажите, кому адресовано решение."
-            )
+        opening = split_opening(text)
+        who = cell(columns.responsible)
+        if opening is not None:
+            text = text if opening.lead else opening.rest
+            who = who or ("" if said_nobody else opening.addressee)
+        if not who and not said_nobody:
+            who = addressee
+        kind = kinds.classify_kind(wording)
+        if kind in (kinds.CONTROL, kinds.INFORMATION):
+            who = ""
+        elif not who and not said_nobody:
+            self.warnings.append(f"{label}: не найден адресат — укажите, кому адресовано решение.")
         parts = tuple(int(p) for p in re.findall(r"\d+", number)[:3])
         return _Pending(
             number=number,
             text=_tidy(text),
             kind=kind,
-            addressee=_cap(addressee),
+            addressee=who,
             rule=rule,
             section=section,
             parts=parts if len(parts) > 1 else (),
@@ -1242,7 +1233,7 @@ class _Parser:
                     continue
                 number = str(len(out) + 1)
                 opening = split_opening(after)
-                addressee = _cap(opening.addressee) if opening is not None else ""
+                addressee = opening.addressee if opening is not None else ""
                 wording = opening.rest if opening is not None else after
                 found = find_deadline(wording, reference=self.date)
                 self.warnings.append(
@@ -1300,11 +1291,14 @@ def _own_addressee(item: _Item, text: str) -> tuple[str, str]:
     body = text
     opening = split_opening(text)
     if opening is not None:
-        own, body = opening.addressee, opening.rest
+        # «Рекомендовать руководителям ОО …» keeps its wording: the addressee is inside it
+        own, body = opening.addressee, (text if opening.lead else opening.rest)
     elif text.endswith(":") and item.children:
         head = heading_addressee(text[:-1])
         if head is not None:
-            own, body = head.addressee, (head.lead + ":" if head.lead else ":")
+            own = head.addressee
+            if not _LEAD_VERB.match(text):
+                body = head.lead + ":" if head.lead else ":"
     responsible = extract_responsible(body)
     if responsible is not None and responsible[1]:
         own = own or responsible[0]

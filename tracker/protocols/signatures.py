@@ -24,7 +24,7 @@ from tracker.protocols.model import Signature
 from tracker.protocols.structure import NAME, Line, is_name
 
 _NOISE = re.compile(
-    r"(?:м\.\s?п\.?|подпись|\(подпись\)|выписка\s+верна|верно|копия\s+верна|[_\s./()-]+"
+    r"(?:м\.\s?п\.?|/?подпись/?|\(подпись\)|выписка\s+верна|верно|копия\s+верна|[_\s./()-]+"
     r"|\d{1,2}\.\d{1,2}\.\d{2,4}(?:\s*г\.?)?)",
     re.IGNORECASE,
 )
@@ -64,7 +64,11 @@ def _position_like(text: str) -> bool:
 def _split_pair(line: Line) -> tuple[str, str] | None:
     """(position, name) written on one line, or None."""
     source = line.raw or line.text
-    parts = [p for p in _SEPARATOR.split(source) if p and p.strip(" _")]
+    parts = [
+        p
+        for p in _SEPARATOR.split(source)
+        if p and p.strip(" _") and not _NOISE.fullmatch(p.strip())
+    ]
     if len(parts) >= 2 and is_name(_name_text(parts[-1])):
         position = " ".join(p.strip(" _") for p in parts[:-1]).strip(" :–—-")
         if position and _position_like(position):
@@ -72,7 +76,7 @@ def _split_pair(line: Line) -> tuple[str, str] | None:
     match = _TRAILING_NAME.search(line.text)
     if match is not None and match.start("name") > 0:
         position = line.text[: match.start("name")].strip(" _:–—-/")
-        if position and _position_like(position) and position[0].isupper():
+        if position and _position_like(position):
             return position, _name_text(match.group("name"))
     return None
 
@@ -123,6 +127,5 @@ def _may_precede(text: str, following: _Entry) -> bool:
     """Whether a position-like line can stand above the entry that follows it."""
     if following.kind == "name":
         return True
-    if following.kind == "position":
-        return following.position[:1].islower() and not text.rstrip().endswith(":")
-    return False
+    # the first lines of a position that goes on in lower case
+    return following.position[:1].islower() and not text.rstrip().endswith(":")

@@ -65,13 +65,11 @@ class Marker:
 
     @property
     def number(self) -> str:
-        """The number as a decision carries it: "1.2", "II", "а)"; "" for a bullet."""
+        """The number as printed, without a final period: "1.2", "1)", "II", "а)"; "" for a bullet."""
         if self.kind is MarkerKind.BULLET:
             return ""
         label = self.label.strip().lstrip("(")
-        if self.kind is MarkerKind.LETTER:
-            return label.rstrip(".")
-        return label.rstrip(".)").rstrip(".")
+        return label[:-1] if label.endswith(".") else label
 
 
 _DECIMAL = re.compile(r"\(?(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<t>\.\)|\.|\))(?!\d)\s*")
@@ -563,7 +561,10 @@ def classify(body: str) -> Heading | None:  # noqa: PLR0911, PLR0912 - a kind ea
         return Heading(Kind.DEADLINE, rest=body)
     match = _RESPONSIBLE_LINE.match(body)
     if match is not None:
-        return Heading(Kind.RESPONSIBLE, rest=match.group("rest").strip().rstrip("."))
+        rest = match.group("rest").strip()
+        if rest.endswith(".") and not re.search(r"(?:^|[\s.])[А-ЯЁ]\.$", rest):
+            rest = rest[:-1].rstrip()
+        return Heading(Kind.RESPONSIBLE, rest=rest)
     heading = _decision_heading(body)
     if heading is not None:
         return heading
