@@ -106,6 +106,24 @@ async def _require_schema() -> None:
         raise CliError("the database has no tables yet: run `tracker migrate` first")
 
 
+# --- tracker protocol parse ---------------------------------------------------------------------
+
+
+async def cmd_protocol_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the parsed protocol as JSON (CONTRACT.md). Reads the file only: no database."""
+    from tracker.protocols.model import to_json  # noqa: PLC0415
+    from tracker.protocols.services import read_document  # noqa: PLC0415
+
+    path = Path(args.file)
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    parsed = read_document(data, path.name)
+    print(json.dumps(to_json(parsed), ensure_ascii=False, indent=2))
+    return 0
+
+
 # --- tracker run (embedded) and tracker serve (production) -------------------------------------
 
 
@@ -247,6 +265,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply the migrations to DATABASE_URL")
     migrate.set_defaults(handler=cmd_migrate)
+
+    protocol = commands.add_parser("protocol", help="read protocol documents")
+    protocol_commands = protocol.add_subparsers(
+        title="commands", dest="protocol_command", required=True
+    )
+    parse = protocol_commands.add_parser(
+        "parse",
+        help="print a protocol (.txt, .md, .docx) parsed, as JSON",
+        description="Parse a protocol and print its draft as JSON (the shape of "
+        "POST /api/v1/protocols/parse). Touches no database.",
+    )
+    parse.add_argument("file", help="the protocol: .txt, .md or .docx")
+    parse.set_defaults(handler=cmd_protocol_parse)
 
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(title="commands", dest="user_command", required=True)

@@ -490,7 +490,15 @@ def _split(text: str) -> list[str]:
             current.append(char)
         i += 1
     parts.append("".join(current))
-    return [p.strip(" .:–—-\t") for p in parts if p.strip(" .:–—-\t")]
+    return [t for p in parts if (t := _trim(p))]
+
+
+def _trim(part: str) -> str:
+    """Without the punctuation around it; a final initial keeps its dot («Рыбиной Л.Д.»)."""
+    part = part.strip(" :–—-\t")
+    while part.endswith(".") and not re.search(r"(?<![^\W\d_])[А-ЯЁA-Z]\.$", part):
+        part = part[:-1].rstrip(" :–—-\t")
+    return part.lstrip(".").strip()
 
 
 def _names(schools: Iterable[SchoolRef]) -> str:
@@ -522,7 +530,7 @@ def _staff_part(text: str, people: list[_Person], head_words: list[str], ctx: _C
                 TargetKind.STAFF,
                 (found[0].id,),
                 text,
-                f"сотрудник отдела {found[0].full_name}",
+                f"«{text}» → {found[0].full_name}, сотрудник отдела",
                 0.9,
             )
         if found:
@@ -543,7 +551,7 @@ def _staff_part(text: str, people: list[_Person], head_words: list[str], ctx: _C
             TargetKind.STAFF,
             (found_one.id,),
             text,
-            f"сотрудник отдела {found_one.full_name} ({found_one.position})",
+            f"«{text}» → {found_one.full_name} ({found_one.position})",
             0.75,
         )
     return _Part(TargetKind.UNRESOLVED, (), text, f"«{text}»: сотрудник отдела не указан по имени")
@@ -567,7 +575,9 @@ def _category_part(text: str, category: Category, ctx: _Context) -> _Part:
     groups = _group_by_category(category, ctx)
     if len(groups) == 1:
         group = groups[0]
-        return _Part(TargetKind.GROUP, (group.id,), text, f"группа «{group.name}»", 0.9, category)
+        return _Part(
+            TargetKind.GROUP, (group.id,), text, f"«{text}» → группа «{group.name}»", 0.9, category
+        )
     if len(groups) > 1:
         names = ", ".join(f"«{g.name}»" for g in groups)
         return _Part(
@@ -579,7 +589,8 @@ def _category_part(text: str, category: Category, ctx: _Context) -> _Part:
             TargetKind.SCHOOLS,
             tuple(s.id for s in chosen),
             text,
-            f"группы «{CATEGORY_LABELS[category]}» нет; выбраны школы по названию: {_names(chosen)}",
+            f"«{text}»: группы «{CATEGORY_LABELS[category]}» нет, школы выбраны по названию — "
+            f"{_names(chosen)}",
             0.6,
             category,
         )
@@ -607,7 +618,7 @@ def _school_part(text: str, mention: _Profile, ctx: _Context) -> _Part | None:
         TargetKind.SCHOOLS,
         (found.school.id,),
         text,
-        f"«{found.school.short_name}»",
+        f"«{text}» → {found.school.short_name}",
         confidence,
         ctx.profile(found.school).category,
     )
@@ -643,7 +654,7 @@ def _part(text: str, previous: _Part | None, ctx: _Context) -> _Part:  # noqa: P
             return found
     group = _group_by_name(tokens, ctx)
     if group is not None and not mention.numbers:
-        return _Part(TargetKind.GROUP, (group.id,), text, f"группа «{group.name}»", 0.95)
+        return _Part(TargetKind.GROUP, (group.id,), text, f"«{text}» → группа «{group.name}»", 0.95)
     if not mention.numbers and not mention.distinct and words:
         if any(_SINGULAR_ROLES.match(w) for w in plain) and not any(
             _PLURAL_ROLES.match(w) for w in plain
@@ -653,7 +664,7 @@ def _part(text: str, previous: _Part | None, ctx: _Context) -> _Part:  # noqa: P
             )
         if mention.category is not None:
             return _category_part(text, mention.category, ctx)
-        return _Part(TargetKind.ALL, (), text, "все школы", 1.0)
+        return _Part(TargetKind.ALL, (), text, f"«{text}» → все школы", 1.0)
     if people:
         return _staff_part(text, people, [], ctx)
     if mention.numbers or mention.category:
@@ -690,58 +701,32 @@ def _combine(parts: list[_Part], ctx: _Context) -> Resolution:
     if not known:
         return Resolution(TargetKind.UNRESOLVED, (), f"Не распознано: {missed}.", 0.0)
     confidence = min(p.confidence for p in known)
+    everyone = [p.text for p in known if p.kind is TargetKind.ALL]
+    notes = [p.note for p in known if p.kind is not TargetKind.ALL]
+    if everyone:  # «Руководителям ОО, подведомственных отделу» is one phrase
+        notes.insert(0, f"«{', '.join(everyone)}» → все школы")
+    explanation = "; ".join(notes) + "."
+    staff = [p for p in known if p.kind is TargetKind.STAFF]
+    if staff:
+        explanation += " Сотрудникам отдела поручения школам не создаются."
     if unknown:
         confidence = min(confidence, 0.5)
-    suffix = f" Не распознано: {missed}." if unknown else ""
-    staff = [p for p in known if p.kind is TargetKind.STAFF]
-    staff_note = (
-        " Сотрудникам отдела поручения школам не создаются: "
-        + "; ".join(p.note for p in staff)
-        + "."
-        if staff and len(staff) < len(known)
-        else ""
-    )
+        explanation += f" Не распознано: {missed}."
     if any(p.kind is TargetKind.ALL for p in known):
-        return Resolution(
-            TargetKind.ALL,
-            (),
-            f"Все школы ({len(ctx.schools)}).{staff_note}{suffix}",
-            confidence,
-        )
+        return Resolution(TargetKind.ALL, (), explanation, confidence)
     school_parts = [p for p in known if p.kind in {TargetKind.GROUP, TargetKind.SCHOOLS}]
     if not school_parts:
         users = tuple(dict.fromkeys(i for p in staff for i in p.ids))
-        notes = "; ".join(p.note for p in staff)
-        return Resolution(
-            TargetKind.STAFF,
-            users,
-            f"Сотрудник отдела: {notes.removeprefix('сотрудник отдела ')}; поручения школам "
-            f"не создаются.{suffix}",
-            confidence,
-        )
+        return Resolution(TargetKind.STAFF, users, explanation, confidence)
     if len(school_parts) == 1 and school_parts[0].kind is TargetKind.GROUP:
-        part = school_parts[0]
-        group = next(g for g in ctx.groups if g.id == part.ids[0])
-        return Resolution(
-            TargetKind.GROUP,
-            part.ids,
-            f"Группа «{group.name}» ({len(group.school_ids)}).{staff_note}{suffix}",
-            confidence,
-        )
+        return Resolution(TargetKind.GROUP, school_parts[0].ids, explanation, confidence)
     ids: list[int] = []
     for part in school_parts:
         if part.kind is TargetKind.GROUP:
             ids.extend(next(g.school_ids for g in ctx.groups if g.id == part.ids[0]))
         else:
             ids.extend(part.ids)
-    unique = tuple(dict.fromkeys(ids))
-    notes = "; ".join(p.note for p in school_parts)
-    return Resolution(
-        TargetKind.SCHOOLS,
-        unique,
-        f"Школы ({len(unique)}): {notes}.{staff_note}{suffix}",
-        confidence,
-    )
+    return Resolution(TargetKind.SCHOOLS, tuple(dict.fromkeys(ids)), explanation, confidence)
 
 
 # ---------------------------------------------------------------------------- from the database

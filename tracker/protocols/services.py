@@ -521,6 +521,12 @@ def _check(preview: Preview) -> tuple[meetings.MeetingDraft, dict[str, str]]:
     return meeting, errors
 
 
+async def check(actor: Actor, draft: ImportDraft, *, today: date | None = None) -> dict[str, str]:
+    """What ``confirm`` would refuse, keyed by the form's fields (nothing is written)."""
+    _, errors = _check(await review(actor, draft, today=today))
+    return errors
+
+
 async def confirm(
     actor: Actor, draft: ImportDraft, *, reimport: bool = False, today: date | None = None
 ) -> Imported:

@@ -11,6 +11,7 @@ from tracker.meetings.controllers import (
     MeetingApiController,
     MeetingPagesController,
 )
+from tracker.protocols.controllers import ProtocolApiController, ProtocolImportController
 from tracker.schools.controllers import (
     GroupAdminController,
     SchoolAdminController,
@@ -25,6 +26,8 @@ ROUTE_HANDLERS: list[Any] = [
     MeetingPagesController,
     DecisionPagesController,
     MeetingApiController,
+    ProtocolImportController,
+    ProtocolApiController,
     SchoolAdminController,
     GroupAdminController,
     UserAdminController,

@@ -101,7 +101,7 @@ def test_general_phrases_address_every_school(phrase: str) -> None:
     assert found.ids == ()
     assert found.confidence >= 0.9
     assert not found.flagged
-    assert "Все школы (17)" in found.explanation
+    assert f"«{phrase.rstrip(':')}» → все школы" in found.explanation
 
 
 @pytest.mark.parametrize(
@@ -130,7 +130,7 @@ def test_group_phrases_address_the_group_of_that_kind(phrase: str, group: int) -
     assert found.ids == (group,)
     assert not found.flagged
     name = next(g.name for g in GROUPS if g.id == group)
-    assert f"Группа «{name}»" in found.explanation
+    assert f"«{phrase}» → группа «{name}»" in found.explanation
 
 
 def test_a_group_named_by_its_own_name() -> None:
@@ -236,7 +236,7 @@ def test_a_named_school(phrase: str, expected: str) -> None:
     assert found.kind is TargetKind.SCHOOLS, found
     assert found.ids == school_ids(expected)
     assert not found.flagged, found
-    assert expected in found.explanation
+    assert f"→ {expected}" in found.explanation
 
 
 @pytest.mark.parametrize(
