@@ -680,12 +680,15 @@ def resolve_addressee(
     schools: Sequence[SchoolRef],
     groups: Sequence[GroupRef],
     staff: Sequence[StaffRef],
+    *,
+    cache: dict[int, _Profile] | None = None,
 ) -> Resolution:
     """Whom ``text`` (the addressee as written) names among the active ``schools``, the
-    ``groups`` and the department ``staff``. Pure; never raises."""
+    ``groups`` and the department ``staff``. Pure; never raises. ``cache`` keeps the schools'
+    word profiles between calls over the same schools (``Directory`` passes its own)."""
     if not text.strip():
         return Resolution(TargetKind.UNRESOLVED, (), "Адресат не указан.", 0.0)
-    ctx = _Context(schools, groups, staff)
+    ctx = _Context(schools, groups, staff, {} if cache is None else cache)
     parts: list[_Part] = []
     for piece in _split(text.strip().rstrip(":")):
         parts.append(_part(piece, parts[-1] if parts else None, ctx))
@@ -739,9 +742,10 @@ class Directory:
     schools: tuple[SchoolRef, ...] = ()
     groups: tuple[GroupRef, ...] = ()
     staff: tuple[StaffRef, ...] = ()
+    _profiles: dict[int, _Profile] = field(default_factory=dict, compare=False, repr=False)
 
     def resolve(self, text: str) -> Resolution:
-        return resolve_addressee(text, self.schools, self.groups, self.staff)
+        return resolve_addressee(text, self.schools, self.groups, self.staff, cache=self._profiles)
 
 
 STAFF_ROLES = ("head", "secretary", "admin")

@@ -269,7 +269,8 @@ class Preview:
     earlier: EarlierImport | None
     """The meeting imported from the same document before, if any."""
     warnings: tuple[str, ...]
-    """For the top of the screen: the parser's, and ours about the whole document."""
+    """For the top of the screen: ours about the whole document, and the parser's that name
+    no decision (those that do are in the decision's ``warnings``)."""
     default_term_days: int
 
     @property
@@ -416,14 +417,17 @@ async def review(actor: Actor, draft: ImportDraft, *, today: date | None = None)
     meeting_date = draft.meeting.date
     items: list[DecisionPreview] = []
     settled: list[DraftDecision] = []
+    placed: set[str] = set()
+    """The parser's warnings shown beside their decision, so not again at the top."""
     for index, original in enumerate(draft.decisions):
         resolved = directory.resolve(original.draft.addressee)
         item = _settle(original, resolved)
         settled.append(item)
         tracked = _is_tracked(item.draft.kind)
         due_on = _due(item, tracked, meeting_date, today, term)
-        warnings = _decision_warnings(item, tracked, due_on, meeting_date)
-        warnings += tuple(_parser_warnings_for(item.draft.number, draft.warnings))
+        own = _parser_warnings_for(item.draft.number, draft.warnings)
+        placed.update(own)
+        warnings = (*_decision_warnings(item, tracked, due_on, meeting_date), *own)
         items.append(
             DecisionPreview(
                 index=index,
@@ -436,7 +440,7 @@ async def review(actor: Actor, draft: ImportDraft, *, today: date | None = None)
                 warnings=warnings,
             )
         )
-    top = list(draft.warnings)
+    top = [w for w in draft.warnings if w not in placed]
     if meeting_date is None:
         top.append("Дата совещания не распознана: укажите её.")
     if not draft.meeting.title.strip():
