@@ -376,7 +376,13 @@ def extract_responsible(text: str) -> tuple[str, str] | None:
         who = who[:-1].rstrip()
     if not who:
         return None
-    left = text[: match.start()].rstrip(" ,;(–—-")
-    right = text[match.end() :].lstrip(" .,;)")
+    left = text[: match.start()].rstrip()
+    right = text[match.end() :].lstrip()
+    if left.endswith("(") and right.startswith(")"):
+        left, right = left[:-1].rstrip(), right[1:].lstrip()
+    left = left.rstrip(" ,;–—-")
+    if right[:1] in (".", ",", ";"):
+        right = right.lstrip(",; ") if not left else right
+        return who, (left + right).strip() if right[:1] != "," else (left + right[1:]).strip()
     joined = f"{left} {right}".strip() if left and right else (left or right)
     return who, joined

@@ -194,19 +194,24 @@ class _Pending:
 _TERMINAL = ".;!?"
 _DOUBLE_PERIOD = re.compile(r"(?<![.])\.\.(?![.])")
 _LEAD_VERB = re.compile(r"(?:рекомендовать|поручить|предложить|обязать|просить)\s", re.IGNORECASE)
+_SELF_ACTING = re.compile(
+    r"(?:утвердить|избрать|одобрить|согласовать|считать|признать|определить|установить"
+    r"|принять\s+(?!меры|участие|к\s+исполнению))(?![а-яё])",
+    re.IGNORECASE,
+)
 _NONE_CELL = re.compile(r"[-–—]+|нет|не\s+указан[оа]?", re.IGNORECASE)
 _SECTION_TITLE = re.compile(r"(?:о|об|обо)\s", re.IGNORECASE)
 _NORMALISE = re.compile(r"[^0-9a-zа-яё]+")
 _INLINE_ITEM = re.compile(r"(?<=[.;:])\s+(?P<n>\d{1,2})[.)]\s+(?=[А-ЯЁа-яё«])")
 _INLINE_SPEAKER = re.compile(
     r"[\s,.;–—-]*[(\[]?\s*(?:докладчик(?:и|а)?|докладчица|содокладчик(?:и)?|выступающ[а-яё]*"
-    r"|отв\.|ответственн[а-яё]*)\s*[:\-–—]?\s*(?P<who>[^()\[\]]+?)\s*[)\]]?\s*\.?\s*$",
+    r"|отв\.|ответственн[а-яё]*)\s*[:\-–—]?\s*(?P<who>[^()\[\]]+?)\s*[)\]]?\s*$",
     re.IGNORECASE,
 )
 _BRACKET_SPEAKER = re.compile(
     r"\s*\((?:информация\s+|сообщение\s+)?(?P<who>[^()]*?)\)\s*\.?\s*$", re.IGNORECASE
 )
-_DASH_SPEAKER = re.compile(r"\s+[–—-]\s+(?P<who>[^–—]+?)\s*\.?\s*$")
+_DASH_SPEAKER = re.compile(r"\s+[–—-]\s+(?P<who>[^–—]+?)\s*$")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+(?=[«\"A-ZА-ЯЁ])")
 _ABBREVIATION_BEFORE = re.compile(
     r"(?:^|[\s(])(?:[А-ЯЁA-Z]|г|гг|т|тт|п|пп|ст|им|ул|д|с|см|рис|т\.е|т\.д|т\.п|т\.г|т\.к|др|пр"
@@ -224,6 +229,14 @@ def _tidy(text: str) -> str:
     text = text.lstrip(" -–—:;,.").strip()
     text = _DOUBLE_PERIOD.sub(".", text)
     return text.rstrip(" ,:–—-").strip()
+
+
+def _needs_addressee(kind: str, text: str) -> bool:
+    """Whether a decision without an addressee is worth a warning: not «Утвердить план …»,
+    «Избрать председателем …», which the meeting does itself."""
+    if kind not in (kinds.INSTRUCTION, kinds.RECOMMENDATION):
+        return False
+    return _SELF_ACTING.match(text) is None
 
 
 def _label(number: str, text: str) -> str:
@@ -618,6 +631,8 @@ class _Parser:
             title, inline = _split_speakers(item.title)
             speakers = list(dict.fromkeys([*inline, *item.speakers]))
             title = title.strip().rstrip(";,").strip()
+            if title.endswith(".") and not title.endswith(".."):
+                title = title[:-1].rstrip()
             if not title:
                 continue
             entries.append((item.number, title, speakers))
@@ -830,6 +845,7 @@ class _Parser:
                 pending += self._block_decisions(unit)
             else:
                 pending += self._table_decisions(unit)
+        pending = self._with_text(pending)
         if not pending and self.loose:
             self.warnings.append(
                 "Заголовок решений («Решили:», «Постановили:», «Приняли решение:») не найден — "
@@ -837,8 +853,9 @@ class _Parser:
             )
             for block in self.loose:
                 pending += self._block_decisions(block)
+            pending = self._with_text(pending)
         if not pending:
-            pending = self._prose(start, end)
+            pending = self._with_text(self._prose(start, end))
         self._assign_agenda(pending, agenda)
         return [
             ParsedDecision(
@@ -851,6 +868,12 @@ class _Parser:
             )
             for p in pending
         ]
+
+    def _with_text(self, pending: list[_Pending]) -> list[_Pending]:
+        for p in pending:
+            if not p.text:
+                self.warnings.append(f"{_label(p.number, '…')}: пункт без текста — пропущен.")
+        return [p for p in pending if p.text]
 
     def _assign_agenda(self, pending: list[_Pending], agenda: list[AgendaEntry]) -> None:
         numbers = [a.number for a in agenda]
@@ -999,7 +1022,7 @@ class _Parser:
                 if not p.addressee:
                     p.addressee = block.responsible
         for p in leaves:
-            if not p.addressee and p.kind in (kinds.INSTRUCTION, kinds.RECOMMENDATION):
+            if not p.addressee and _needs_addressee(p.kind, p.text):
                 self.warnings.append(
                     f"{_label(p.number, p.text)}: не найден адресат — укажите, кому адресовано решение."
                 )
@@ -1071,7 +1094,12 @@ class _Parser:
         own_addressee: str,
         ctx: _Ctx,
     ) -> _Pending:
-        text = f"{ctx.lead} {body}" if ctx.lead and body[:1].islower() else body
+        text = body
+        if ctx.lead and body[:1].islower():
+            # «Рекомендовать:» + «руководителям ОО провести …» reads as one sentence, addressee
+            # included; «Руководителям ОО обеспечить:» + «а) участие …» → «обеспечить участие …»
+            whole = found.remainder if _LEAD_VERB.match(ctx.lead + " ") else body
+            text = f"{ctx.lead} {whole}"
         kind_text = f"{ctx.lead} {item.text}" if ctx.lead else item.text
         rule = found.rule
         self._warn_deadline(label, found.warnings)
@@ -1174,9 +1202,8 @@ class _Parser:
         if not number and marker is not None:
             number = marker.number
         label = _label(number, wording)
-        raw_responsible = cells[columns.responsible] if columns.responsible is not None else ""
         raw_responsible = (
-            raw_responsible
+            cells[columns.responsible]
             if columns.responsible is not None and columns.responsible < len(cells)
             else ""
         )
@@ -1204,7 +1231,7 @@ class _Parser:
         kind = kinds.classify_kind(wording)
         if kind in (kinds.CONTROL, kinds.INFORMATION):
             who = ""
-        elif not who and not said_nobody:
+        elif not who and not said_nobody and _needs_addressee(kind, text):
             self.warnings.append(f"{label}: не найден адресат — укажите, кому адресовано решение.")
         parts = tuple(int(p) for p in re.findall(r"\d+", number)[:3])
         return _Pending(

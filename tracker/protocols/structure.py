@@ -34,10 +34,13 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
-    """One line as the parser reads it: single spaces, no Markdown emphasis, «Р Е Ш И Л И» joined."""
+    """One line as the parser reads it: single spaces, no Markdown emphasis, «Р Е Ш И Л И» joined;
+    "" for a line of nothing but punctuation (a lone bullet, a rule)."""
     text = _EMPHASIS.sub("", text.translate(_SPACE_TRANSLATION))
     text = _MD_HEADING.sub("", text.strip())
     text = _WHITESPACE.sub(" ", text).strip()
+    if not any(ch.isalnum() for ch in text):
+        return ""
     if " " in text:
         text = _SPACED_CAPS.sub(lambda m: m.group().replace(" ", ""), text)
     return text
