@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres migration
+.PHONY: run test lint test-sqlite test-postgres bench migration
 
 run: $(STAMP)
 	$(BIN)/tracker run
@@ -25,6 +25,10 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	TRACKER_TEST_DB=postgres $(BIN)/pytest tests/integration -p no:cacheprovider
+
+# Speed figures, each beside a baseline measured in the same run (see tests/bench/).
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench
 
 # A new migration from the difference between the tables and the migrations so far.
 migration: $(STAMP)

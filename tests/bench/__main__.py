@@ -1,0 +1,22 @@
+"""`make bench`: run every benchmark and print one table. Exit 1 when a goal is not met."""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+from tests.bench import bench_parser
+from tests.bench.harness import print_table
+
+BENCHMARKS = [bench_parser]
+
+
+def main() -> int:
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, {platform.node()}")
+    figures = [figure for module in BENCHMARKS for figure in module.run()]
+    print_table(figures)
+    return 0 if all(f.met for f in figures) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

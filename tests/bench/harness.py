@@ -1,0 +1,55 @@
+"""A small benchmark harness: best-of-N timings and a table of figures against baselines.
+
+Speed goals live here, never in timed tests: a figure is printed with its baseline measured
+in the same run on the same machine, their ratio, and the goal it is held to.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value_ms: float
+    baseline_name: str
+    baseline_ms: float
+    goal: str
+    met: bool
+
+    @property
+    def ratio(self) -> float:
+        return self.value_ms / self.baseline_ms if self.baseline_ms else float("inf")
+
+
+def best_ms(action: Callable[[], object], *, repeat: int = 7, number: int = 1) -> float:
+    """The best of ``repeat`` runs of ``number`` calls, per call, in milliseconds."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            action()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best * 1000
+
+
+def print_table(figures: list[Figure]) -> None:
+    header = ("figure", "ms", "baseline", "baseline ms", "ratio", "goal", "met")
+    rows = [
+        (
+            f.name,
+            f"{f.value_ms:.2f}",
+            f.baseline_name,
+            f"{f.baseline_ms:.2f}",
+            f"{f.ratio:.2f}",
+            f.goal,
+            "yes" if f.met else "NO",
+        )
+        for f in figures
+    ]
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows, strict=True)]
+    for row in (header, *rows):
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
