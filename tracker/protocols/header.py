@@ -2,10 +2,14 @@
 
 The title starts at the line naming the document («ПРОТОКОЛ № 3», «Выписка из протокола»,
 «Резолюция», «РЕШЕНИЕ», «Приказ») among the first lines (lines above it, such as the department's
-name, are left out) and goes on over the lines that continue it: those starting in lower case,
-with a quote or «от …», and all-capital lines. The date is looked for in the title, then in the
+name, are left out) and goes on over the lines that continue it: those starting in lower case or
+with a quote, and all-capital lines; a line with the date («от 12.03.2024 г. Сосновка», «"21"
+февраля 2024 г.») ends it. The protocol's number and date have fields of their own and are taken
+out of the title: «ПРОТОКОЛ № 3 / совещания руководителей / от 12.03.2024» → «ПРОТОКОЛ совещания
+руководителей». The date is looked for in the title, then in «Дата проведения: …», then in the
 short lines before the body (the agenda, the first section or the decisions): «от 05.02.2020 г.»,
-«24 марта 2023 года», «Дата проведения: …», «г. Сосновка 12.03.2024».
+«24 марта 2023 года», «г. Сосновка 12.03.2024». The place is the value of «Место проведения:» or
+«Место:»; a town beside the date is not the place.
 """
 
 from __future__ import annotations

@@ -23,10 +23,20 @@ How a protocol is read
 4. Each leaf item becomes a decision. An item that ends with a colon and has items under it is a
    lead-in, not a decision: «2. Руководителям ОО:» gives its addressee to «2.1», «2.2»; «1.
    Руководителям ОО обеспечить:» gives «обеспечить» too, so «а) участие …» reads «обеспечить
-   участие …» (only when the sub-item starts in lower case). Sub-items are separate decisions
-   numbered «1.2» (as printed), «1 а)» (a letter under 1) or «1.1», «1.2» (bullets under 1).
-   An item with a number and items under it that does not end with a colon is a decision itself,
-   and so are its sub-items.
+   участие …» (only when the sub-item starts in lower case); «2. Рекомендовать:» + «2.1.
+   руководителям ОО провести …» reads «Рекомендовать руководителям ОО провести …». An item with
+   sub-items that does not end with a colon is a decision itself, and so are its sub-items.
+   A numbered line that only names an addressee and has nothing under it («2. Руководителям ОО:»
+   followed by «3.», «4.») governs the items after it, with a warning.
+   Numbers are kept exactly as printed, without a final period: «1.2.» → "1.2", «1)» → "1)",
+   «а)» → "а)" (a sub-item does not take its parent's number); a bullet or a line without a
+   number has "". Numbering that starts again or skips is kept and warned about.
+   The text of a decision is its wording without the number, the addressee (when it came from a
+   heading, the opening words, an «Ответственный:» line or a table column) and the deadline
+   phrase (``find_deadline``, with the protocol's date as reference); the final «.» or «;» stays.
+   «Рекомендовать руководителям ОО …» keeps its whole wording (the addressee is inside the
+   sentence) and still names «руководителям ОО» as the addressee. Information and control
+   decisions have no addressee.
 5. A table whose header names the columns (№ | содержание/решение/мероприятие | ответственный |
    срок, in any order) gives one decision per row.
 6. With no decision heading at all, numbered items outside the agenda and lists are taken as the
@@ -35,7 +45,11 @@ How a protocol is read
    on: coordinated verbs stay together, «одобрить …, обобщить и распространить …»). Both warn.
 
 Everything unsure is said in ``warnings`` (Russian); a warning about one decision starts with
-«Пункт N:».
+«Пункт N:» (or «Пункт «its first words…»:» when it has no number).
+
+Speed: one pass, precompiled expressions, no backtracking over the document; every lookup into
+what was read so far (the anchor of a bullet, the parent of «1.2» or «а)», the agenda titles) is
+kept at hand, so the time grows linearly with the document.
 """
 
 from __future__ import annotations
@@ -140,17 +154,28 @@ class _Block:
     heading_deadline: str = ""
     responsible: str = ""
 
-    def last_anchor(self) -> _Item | None:
-        for item in reversed(self.items):
-            bullet = item.marker is not None and item.marker.kind is MarkerKind.BULLET
-            implicit = item.marker is None and item.parent is not None
-            if not bullet and not implicit:
-                return item
-        return None
+    anchor: _Item | None = None
+    """The last item that is neither a bullet nor a line under a lead-in."""
+    numbered: bool = False
+    """Whether any item has a number."""
 
-    @property
-    def numbered(self) -> bool:
-        return any(i.marker is not None for i in self.items)
+    def add(self, item: _Item) -> None:
+        self.items.append(item)
+        self._note(item)
+
+    def pop(self) -> _Item:
+        item = self.items.pop()
+        self.anchor, self.numbered = None, False
+        for other in self.items:
+            self._note(other)
+        return item
+
+    def _note(self, item: _Item) -> None:
+        bullet = item.marker is not None and item.marker.kind is MarkerKind.BULLET
+        implicit = item.marker is None and item.parent is not None
+        if not bullet and not implicit:
+            self.anchor = item
+        self.numbered = self.numbered or item.marker is not None
 
 
 @dataclass(eq=False)
@@ -323,6 +348,8 @@ class _Parser:
         self.speaker_mode = 0  # 1: «Докладчик:» seen, names follow; 2: more names may follow
         self.agenda_ended = False
         self.sections_seen = False
+        self._titles: dict[str, list[tuple[int | None, str]]] = {}
+        self._titles_key: tuple[int, int] = (-1, -1)
 
     # ---------------------------------------------------------------- top level
 
@@ -491,11 +518,22 @@ class _Parser:
         body = _norm(line.body)
         if len(body) < 12:
             return False
-        for item in self.agenda:
-            title = _norm(item.title)
-            if len(title) >= 12 and (title.startswith(body[:60]) or body.startswith(title[:60])):
-                return item.number is None or item.number == marker.parts[0]
+        for number, title in self._agenda_titles().get(body[:12], ()):
+            if title.startswith(body[:60]) or body.startswith(title[:60]):
+                return number is None or number == marker.parts[0]
         return False
+
+    def _agenda_titles(self) -> dict[str, list[tuple[int | None, str]]]:
+        """The agenda's titles, normalised, by their first 12 characters (built once)."""
+        key = (len(self.agenda), len(self.agenda[-1].texts) if self.agenda else 0)
+        if self._titles_key != key:
+            index: dict[str, list[tuple[int | None, str]]] = {}
+            for item in self.agenda:
+                title = _norm(item.title)
+                if len(title) >= 12:
+                    index.setdefault(title[:12], []).append((item.number, title))
+            self._titles, self._titles_key = index, key
+        return self._titles
 
     def _free_section_line(self, line: Line) -> bool:
         """«2. Об итогах …» after the agenda, outside a block: the section of agenda item 2."""
@@ -530,7 +568,7 @@ class _Parser:
             or not _SECTION_TITLE.match(last.text)
         ):
             return None
-        block.items.pop()
+        block.pop()
         return marker.parts[0]
 
     # ---------------------------------------------------------------- agenda
@@ -706,8 +744,7 @@ class _Parser:
     ) -> None:
         block = self.block
         assert block is not None
-        item = _Item(marker=marker, texts=[body], gov=block.gov, parent=parent, derived=derived)
-        block.items.append(item)
+        block.add(_Item(marker=marker, texts=[body], gov=block.gov, parent=parent, derived=derived))
 
     def _block_line(self, line: Line, heading: Heading | None) -> None:
         block = self.block
@@ -745,7 +782,7 @@ class _Parser:
         assert block is not None
         marker = line.marker
         assert marker is not None
-        anchor = block.last_anchor()
+        anchor = block.anchor
         if anchor is None:
             self._add_item(marker, line.body)
             return
@@ -1336,59 +1373,58 @@ def _own_addressee(item: _Item, text: str) -> tuple[str, str]:
 
 
 def _link(items: list[_Item]) -> list[_Item]:
-    """The items as a tree; returns the roots in order."""
+    """The items as a tree; returns the roots in order. «1.2» goes under the latest «1» (if the
+    block has one), «а)» under the latest item that is not a letter or a bullet, and with
+    Word's numbering an item goes under the latest item of a lower list level."""
     roots: list[_Item] = []
-    seen: list[_Item] = []
+    decimals: list[_Item] = []  # the chain of decimal items, each a prefix of the next
+    levels: list[_Item] = []  # Word's items, levels increasing
+    plain: _Item | None = None  # the latest item a letter may go under
     for item in items:
-        parent = item.parent if item.parent is not None else _parent_of(item, seen)
+        marker = item.marker
+        parent = item.parent
+        if parent is None and marker is not None:
+            level = marker.level
+            if level is not None:
+                while levels and _level(levels[-1]) >= level:
+                    levels.pop()
+                if level > 0 and levels:
+                    parent = levels[-1]
+            if parent is None and marker.kind is MarkerKind.DECIMAL:
+                parts = marker.parts
+                while decimals and not _prefix(decimals[-1], parts):
+                    decimals.pop()
+                parent = decimals[-1] if decimals and len(parts) > 1 else None
+            elif parent is None and marker.kind is MarkerKind.LETTER:
+                parent = plain
+        if marker is not None and marker.level is not None:
+            levels.append(item)
+        if marker is not None and marker.kind is MarkerKind.DECIMAL:
+            decimals.append(item)
+        implicit = marker is None and item.parent is not None
+        if not implicit and (marker is None or marker.kind not in _SUB_MARKERS):
+            plain = item
         item.parent = parent
         if parent is None:
             roots.append(item)
         else:
             parent.children.append(item)
-        seen.append(item)
     return roots
 
 
-def _parent_of(item: _Item, seen: list[_Item]) -> _Item | None:
-    marker = item.marker
+_SUB_MARKERS = frozenset({MarkerKind.LETTER, MarkerKind.BULLET})
+
+
+def _level(item: _Item) -> int:
+    return item.marker.level or 0 if item.marker is not None else 0
+
+
+def _prefix(candidate: _Item, parts: tuple[int, ...]) -> bool:
+    marker = candidate.marker
     if marker is None:
-        return None
-    if marker.level is not None and marker.level > 0:
-        for candidate in reversed(seen):
-            cm = candidate.marker
-            if cm is not None and cm.level is not None and cm.level < marker.level:
-                return candidate
-    if marker.kind is MarkerKind.DECIMAL and len(marker.parts) > 1:
-        return _decimal_parent(marker, seen)
-    if marker.kind is MarkerKind.LETTER:
-        return _letter_parent(seen)
-    return None
-
-
-def _decimal_parent(marker: Marker, seen: list[_Item]) -> _Item | None:
-    """«1.2» goes under the latest «1» (or «1.» written by Word), if the block has one."""
-    for candidate in reversed(seen):
-        cm = candidate.marker
-        if cm is None or cm.kind is not MarkerKind.DECIMAL:
-            continue
-        if len(cm.parts) < len(marker.parts) and marker.parts[: len(cm.parts)] == cm.parts:
-            return candidate
-        if len(cm.parts) == 1:
-            break
-    return None
-
-
-def _letter_parent(seen: list[_Item]) -> _Item | None:
-    """«а)» goes under the latest item that is not itself a letter or a bullet."""
-    for candidate in reversed(seen):
-        cm = candidate.marker
-        if cm is not None and cm.kind in (MarkerKind.LETTER, MarkerKind.BULLET):
-            continue
-        if candidate.parent is not None and cm is None:
-            continue
-        return candidate
-    return None
+        return False
+    own = marker.parts
+    return len(own) < len(parts) and parts[: len(own)] == own
 
 
 def _split_speakers(title: str) -> tuple[str, list[str]]:

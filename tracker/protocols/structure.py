@@ -27,18 +27,24 @@ _SPACE_TRANSLATION = str.maketrans(
         "\r": "",
     }
 )
+_ODD_CHARS = re.compile(
+    "[\u00a0\u2002\u2003\u2007\u2009\u200a\u202f\u3000\u00ad\u200b\u200c\u200d\u2060\ufeff\r]"
+)
 _EMPHASIS = re.compile(r"\*\*|__")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _SPACED_CAPS = re.compile(r"(?<![А-ЯЁа-яёA-Za-z])(?:[А-ЯЁ] {1,2}){3,}[А-ЯЁ](?![А-ЯЁа-яё])")
-_WHITESPACE = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
     """One line as the parser reads it: single spaces, no Markdown emphasis, «Р Е Ш И Л И» joined;
     "" for a line of nothing but punctuation (a lone bullet, a rule)."""
-    text = _EMPHASIS.sub("", text.translate(_SPACE_TRANSLATION))
-    text = _MD_HEADING.sub("", text.strip())
-    text = _WHITESPACE.sub(" ", text).strip()
+    if _ODD_CHARS.search(text):
+        text = text.translate(_SPACE_TRANSLATION)
+    if "*" in text or "_" in text:
+        text = _EMPHASIS.sub("", text)
+    if "#" in text:
+        text = _MD_HEADING.sub("", text.strip())
+    text = " ".join(text.split())
     if not any(ch.isalnum() for ch in text):
         return ""
     if " " in text:
