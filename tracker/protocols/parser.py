@@ -1384,19 +1384,7 @@ def _link(items: list[_Item]) -> list[_Item]:
         marker = item.marker
         parent = item.parent
         if parent is None and marker is not None:
-            level = marker.level
-            if level is not None:
-                while levels and _level(levels[-1]) >= level:
-                    levels.pop()
-                if level > 0 and levels:
-                    parent = levels[-1]
-            if parent is None and marker.kind is MarkerKind.DECIMAL:
-                parts = marker.parts
-                while decimals and not _prefix(decimals[-1], parts):
-                    decimals.pop()
-                parent = decimals[-1] if decimals and len(parts) > 1 else None
-            elif parent is None and marker.kind is MarkerKind.LETTER:
-                parent = plain
+            parent = _numbered_parent(marker, decimals, levels, plain)
         if marker is not None and marker.level is not None:
             levels.append(item)
         if marker is not None and marker.kind is MarkerKind.DECIMAL:
@@ -1413,6 +1401,26 @@ def _link(items: list[_Item]) -> list[_Item]:
 
 
 _SUB_MARKERS = frozenset({MarkerKind.LETTER, MarkerKind.BULLET})
+
+
+def _numbered_parent(
+    marker: Marker, decimals: list[_Item], levels: list[_Item], plain: _Item | None
+) -> _Item | None:
+    """The parent of a numbered item; trims the stacks to what may still be a parent."""
+    level = marker.level
+    if level is not None:
+        while levels and _level(levels[-1]) >= level:
+            levels.pop()
+        if level > 0 and levels:
+            return levels[-1]
+    if marker.kind is MarkerKind.DECIMAL:
+        parts = marker.parts
+        while decimals and not _prefix(decimals[-1], parts):
+            decimals.pop()
+        return decimals[-1] if decimals and len(parts) > 1 else None
+    if marker.kind is MarkerKind.LETTER:
+        return plain
+    return None
 
 
 def _level(item: _Item) -> int:
