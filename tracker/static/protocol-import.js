@@ -15,16 +15,22 @@
     if (progress) {
       progress.value = 0;
       progress.max = 100;
+      progress.removeAttribute("data-phase");
     }
   });
 
   document.addEventListener("htmx:xhr:progress", function (event) {
     var progress = bar(event.target);
     var detail = event.detail || {};
-    if (!progress || !detail.lengthComputable || !detail.total) {
+    // Once every byte is up, later progress events are the answer coming down: ignore them.
+    if (!progress || progress.getAttribute("data-phase") === "parsing") {
+      return;
+    }
+    if (!detail.lengthComputable || !detail.total) {
       return;
     }
     if (detail.loaded >= detail.total) {
+      progress.setAttribute("data-phase", "parsing");
       progress.removeAttribute("value"); // indeterminate: the server is reading the document
       var label = document.getElementById(progress.id.replace(/-bar$/, "-label"));
       if (label && progress.getAttribute("data-parsing")) {
