@@ -359,30 +359,50 @@ def heading_addressee(phrase: str) -> HeadingAddressee | None:
 
 
 _RESPONSIBLE = re.compile(
-    r"(?:^|(?<=[\s.;,(]))(?:ответственн(?:ый|ая|ые|ое|ых)|исполнител[ьи]|отв\.)"
-    r"(?:\s+за\s+(?:исполнение|выполнение))?\s*(?::|-|–|—)\s*"
-    r"(?P<who>[^;()]+?)\s*(?=;|\)|(?<![А-ЯЁ]\.)\.\s+(?=[А-ЯЁ])|\bсрок|$)",
+    r"(?:^|(?<=[\s.;,(]))(?:(?:ответственн(?:ый|ая|ые|ое|ых)|исполнител[ьи])"
+    r"(?:\s+за\s+(?:исполнение|выполнение))?\s*(?::|-|–|—)|отв\.\s*(?::|-|–|—)?)\s*"
+    r"(?P<who>[^;()]+?)\s*(?=;|\)|,\s*срок|(?<![А-ЯЁ]\.)\.\s+(?=[А-ЯЁ])|\bсрок|$)",
     re.IGNORECASE,
 )
+_TRAILING_PERSON = re.compile(
+    r"\s+[–—-]\s+(?P<who>(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+    r"|[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?\s[А-ЯЁ]\.\s?[А-ЯЁ]\.)"
+    r"(?:,\s*(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s[А-ЯЁ]\.\s?[А-ЯЁ]\.))*)"
+    r"\s*(?P<end>[.;]?)\s*$"
+)
+_EMPTY_BRACKETS = re.compile(r"\(\s*[;,]?\s*\)")
+_BRACKET_OPEN_JUNK = re.compile(r"\(\s*[;,]\s*")
+_BRACKET_CLOSE_JUNK = re.compile(r"\s*[;,]\s*\)")
+
+
+def _initials_end(text: str) -> bool:
+    return re.search(r"(?:^|[\s.])[А-ЯЁ]\.$", text) is not None
 
 
 def extract_responsible(text: str) -> tuple[str, str] | None:
-    """«… Ответственные: руководители ОО. Срок: …» → («руководители ОО», the text without it)."""
+    """«… Ответственные: руководители ОО.», «(отв. Иванова И.И., срок …)», «… — Иванова И.И.»
+    → (who, the text without it)."""
     match = _RESPONSIBLE.search(text)
     if match is None:
-        return None
-    who = match.group("who").strip()
-    if who.endswith(".") and not re.search(r"(?:^|[\s.])[А-ЯЁ]\.$", who):
+        person = _TRAILING_PERSON.search(text)
+        if person is None or person.start() == 0:
+            return None
+        end = person.group("end") or ("." if text.rstrip().endswith(".") else "")
+        return person.group("who"), text[: person.start()].rstrip(" ,") + end
+    who = match.group("who").strip().rstrip(",").strip()
+    right = text[match.end() :]
+    if who.endswith(".") and not _initials_end(who):
         who = who[:-1].rstrip()
+        right = "." + right  # the sentence's period, not the name's
     if not who:
         return None
     left = text[: match.start()].rstrip()
-    right = text[match.end() :].lstrip()
-    if left.endswith("(") and right.startswith(")"):
-        left, right = left[:-1].rstrip(), right[1:].lstrip()
-    left = left.rstrip(" ,;–—-")
-    if right[:1] in (".", ",", ";"):
-        right = right.lstrip(",; ") if not left else right
-        return who, (left + right).strip() if right[:1] != "," else (left + right[1:]).strip()
-    joined = f"{left} {right}".strip() if left and right else (left or right)
-    return who, joined
+    left = left.rstrip(",;–—-").rstrip() if not left.endswith("(") else left
+    right = right.lstrip()
+    if right.startswith((",", ";")) and left.endswith("("):
+        right = right[1:].lstrip()
+    joined = left + ("" if not right or right[0] in ".,;)" or left.endswith("(") else " ") + right
+    joined = _EMPTY_BRACKETS.sub("", joined)
+    joined = _BRACKET_OPEN_JUNK.sub("(", _BRACKET_CLOSE_JUNK.sub(")", joined))
+    joined = re.sub(r"\s+([.,;])", r"\1", joined)
+    return who, re.sub(r"(?<!\.)\.\.(?!\.)", ".", joined).strip()

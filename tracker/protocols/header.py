@@ -85,6 +85,7 @@ _TITLE_DATE = re.compile(
     r"|\d{1,2}\s?\.\s?\d{1,2}\s?\.\s?\d{4})(?:\s*(?:г\.|года|г(?![а-яё])))?",
     re.IGNORECASE,
 )
+_SUBJECT = re.compile(r"(?:о|об|обо)\s+\S", re.IGNORECASE)
 _DATE_LINE = re.compile(r"(?:от\s+)?[«\"“]?\d{1,2}[»\"”]?[\s.]", re.IGNORECASE)
 
 
@@ -194,7 +195,31 @@ def _title(lines: Sequence[Line], start: int) -> tuple[int, list[int], list[str]
             break
         blanks = 0
         indices.append(line.index)
+    if len(" ".join(lines[i].text for i in indices).split()) <= 2:
+        indices += _subject(lines, indices[-1] + 1, start)
     return first.index, indices, warnings
+
+
+def _subject(lines: Sequence[Line], begin: int, end: int) -> list[int]:
+    """«ПОСТАНОВЛЕНИЕ / 04.04.2012 № 220 / О плане мероприятий …»: a bare kind word takes the
+    subject lines («О …», «Об …») written under its date and number."""
+    seen = 0
+    for line in lines[begin:end]:
+        if line.blank:
+            continue
+        seen += 1
+        if seen > 3 or line.marker is not None:
+            return []
+        if _SUBJECT.match(line.text):
+            found = [line.index]
+            for following in lines[line.index + 1 : end]:
+                if following.blank or not following.text[:1].islower() or len(found) >= 6:
+                    break
+                found.append(following.index)
+            return found
+        if not (_DATE_LINE.match(line.text) or _NUMBER.match(line.text)):
+            return []
+    return []
 
 
 def _number_match(text: str) -> re.Match[str] | None:

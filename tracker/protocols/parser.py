@@ -256,6 +256,14 @@ def _tidy(text: str) -> str:
     return text.rstrip(" ,:–—-").strip()
 
 
+def _find_deadline(text: str, reference: date | None) -> FoundDeadline:
+    """``find_deadline``, with the seam it leaves tidied («… ОО.. » → «… ОО.»)."""
+    found = find_deadline(text, reference=reference)
+    if ".." not in found.remainder:
+        return found
+    return replace(found, remainder=_DOUBLE_PERIOD.sub(".", found.remainder))
+
+
 def _needs_addressee(kind: str, text: str) -> bool:
     """Whether a decision without an addressee is worth a warning: not «Утвердить план …»,
     «Избрать председателем …», which the meeting does itself."""
@@ -577,7 +585,8 @@ class _Parser:
         number = None
         if marker is not None and marker.kind in (MarkerKind.DECIMAL, MarkerKind.ROMAN):
             number = marker.parts[0]
-        self.agenda.append(_AgendaItem(number=number, texts=[body], numbered=marker is not None))
+        numbered = marker is not None and marker.kind is not MarkerKind.BULLET
+        self.agenda.append(_AgendaItem(number=number, texts=[body], numbered=numbered))
         self.speaker_mode = 0
 
     def _add_speakers(self, text: str) -> bool:
@@ -646,7 +655,8 @@ class _Parser:
         if self.speaker_mode == 2 and not self.blank_before and find_names(line.text):
             self._add_speakers(line.text)
             return True
-        if not self.agenda:
+        bullet = line.marker is not None
+        if not self.agenda or (bullet and not any(a.numbered for a in self.agenda)):
             self._agenda_item(line.marker, line.body)
             return True
         if self.blank_before or self.speaker_mode:
@@ -845,6 +855,10 @@ class _Parser:
     def _free_line(self, line: Line, heading: Heading | None) -> None:
         marker = line.marker
         kind = heading.kind if heading is not None else None
+        loose = self.block is not None and self.block.loose
+        if loose and not self.blank_before and kind is not Kind.ADDRESSEE and marker is None:
+            self._block_line(line, heading)  # the numbered item above goes on
+            return
         if kind is Kind.ADDRESSEE and marker is None and self.zone != "attendance" and heading:
             self._close_block()
             self._open_block(Heading(Kind.DECISION, addressee=heading.addressee, lead=heading.lead))
@@ -1068,7 +1082,7 @@ class _Parser:
         """The decisions of an item and of the items under it."""
         number = item.marker.number if item.marker is not None else ""
         label = _label(number, item.text)
-        found = find_deadline(item.text, reference=self.date)
+        found = _find_deadline(item.text, self.date)
         own_addressee, body = _own_addressee(item, found.remainder)
         if item.derived:
             self.warnings.append(
@@ -1246,7 +1260,7 @@ class _Parser:
         )
         said_nobody = bool(_NONE_CELL.fullmatch(raw_responsible))  # «—»: nobody, as written
         deadline_text = cell(columns.deadline)
-        found = find_deadline(wording, reference=self.date)
+        found = _find_deadline(wording, self.date)
         text, rule = found.remainder, found.rule
         self._warn_deadline(label, found.warnings)
         if deadline_text:
@@ -1299,7 +1313,7 @@ class _Parser:
                 opening = split_opening(after)
                 addressee = opening.addressee if opening is not None else ""
                 wording = opening.rest if opening is not None else after
-                found = find_deadline(wording, reference=self.date)
+                found = _find_deadline(wording, self.date)
                 self.warnings.append(
                     f"Пункт {number}: решения не оформлены пунктами — рекомендация прочитана из "
                     f"текста («{_quote(sentence, 90)}»); проверьте формулировку и адресата."

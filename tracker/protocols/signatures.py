@@ -107,6 +107,8 @@ def find_signatures(lines: Sequence[Line], end: int) -> tuple[int, tuple[Signatu
         if entry is None:
             break
         entries.append(entry)
+    while entries and _continues_text_above(lines, entries[-1]):
+        entries.pop()
     if not any(e.kind in ("name", "pair") for e in entries):
         return end, ()
     entries.reverse()
@@ -121,6 +123,17 @@ def find_signatures(lines: Sequence[Line], end: int) -> tuple[int, tuple[Signatu
         signatures.append(Signature(position=" ".join(position), name=entry.name))
         position = []
     return entries[0].index, tuple(signatures)
+
+
+def _continues_text_above(lines: Sequence[Line], top: _Entry) -> bool:
+    """Whether the topmost signature line is really the end of the text above it: a position in
+    lower case («главы администрации Петрова П.П.»), or a line right under an unfinished one."""
+    if top.kind != "name":
+        return top.position[:1].islower()
+    above = lines[top.index - 1] if top.index > 0 else None
+    if above is None or above.blank or above.table is not None:
+        return False
+    return not above.text.endswith((".", ";", ":", "!", "?"))
 
 
 def _may_precede(text: str, following: _Entry) -> bool:
