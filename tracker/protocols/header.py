@@ -26,7 +26,7 @@ MAX_TITLE = 2000
 MAX_PLACE = 500
 
 _KIND_START = re.compile(
-    r"(?P<kw>выписка\s+из\s+протокола|выписка\s+из\s+решения|протокол|резолюция|решение"
+    r"(?P<kw>выписка\s+из\s+протокола|выписка\s+из\s+решения|выписка|протокол|резолюция|решение"
     r"|рекомендации|приказ|постановление)(?![а-яё])",
     re.IGNORECASE,
 )
@@ -263,9 +263,12 @@ def parse_header(lines: Sequence[Line], limit: int) -> Header:
         warnings.append(f"Заголовок длиннее {MAX_TITLE} знаков — обрезан.")
     kind = "protocol"
     if first >= 0:
-        match = _KIND_START.match(lines[first].text)
+        match = _KIND_START.match(full_title)
         if match is not None:
-            kind = _KINDS[" ".join(match.group("kw").lower().split())]
+            word = " ".join(match.group("kw").lower().split())
+            if word == "выписка":  # «ВЫПИСКА / из протокола …» over two lines
+                word = "выписка из решения" if "из решени" in full_title.lower() else "протокол"
+            kind = _KINDS[word]
 
     title_set = frozenset(indices)
     short = [

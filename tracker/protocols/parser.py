@@ -1394,9 +1394,20 @@ def _link(items: list[_Item]) -> list[_Item]:
     decimals: list[_Item] = []  # the chain of decimal items, each a prefix of the next
     levels: list[_Item] = []  # Word's items, levels increasing
     plain: _Item | None = None  # the latest item a letter may go under
+    lead: _Item | None = None  # the latest numbered item ending with a colon
+    lead_style: tuple[object, ...] | None = None  # the style of the list under it
     for item in items:
         marker = item.marker
         parent = item.parent
+        if parent is None and marker is not None and lead is not None and lead.marker is not None:
+            # «2.2. Руководителям ОО:» then «1) …», «2) …»: a list of another style, from 1
+            style = _style(marker)
+            if lead_style is None and style != _style(lead.marker) and marker.parts[-1:] == (1,):
+                parent, lead_style = lead, style
+            elif style == lead_style:
+                parent = lead
+            else:
+                lead, lead_style = None, None
         if parent is None and marker is not None:
             parent = _numbered_parent(marker, decimals, levels, plain)
         if marker is not None and marker.level is not None:
@@ -1406,6 +1417,8 @@ def _link(items: list[_Item]) -> list[_Item]:
         implicit = marker is None and item.parent is not None
         if not implicit and (marker is None or marker.kind not in _SUB_MARKERS):
             plain = item
+        if marker is not None and marker.kind is not MarkerKind.BULLET and item.text.endswith(":"):
+            lead, lead_style = item, None
         item.parent = parent
         if parent is None:
             roots.append(item)
@@ -1435,6 +1448,11 @@ def _numbered_parent(
     if marker.kind is MarkerKind.LETTER:
         return plain
     return None
+
+
+def _style(marker: Marker) -> tuple[object, ...]:
+    """How a list is numbered: «1.», «1)», «1.1.», «а)» are four styles."""
+    return (marker.kind, len(marker.parts), marker.label.rstrip()[-1:], marker.level)
 
 
 def _level(item: _Item) -> int:

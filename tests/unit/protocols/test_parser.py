@@ -1465,3 +1465,34 @@ def test_a_name_ending_the_last_item_is_not_a_signature() -> None:
     )
     assert only(parsed).text.endswith("заместителя начальника отдела образования Петрову П.П.")
     assert parsed.signatures == (Signature("Начальник отдела образования", "М.В. Нефёдова"),)
+
+
+def test_a_list_of_another_style_under_an_item_ending_with_a_colon() -> None:
+    parsed = parse(
+        "Протокол от 12.03.2024\nРешили:\n2.1. Принять к сведению.\n"
+        "2.2. Руководителям ОО, реализующих программу «Орлята России»:\n"
+        "1) обеспечить курсовую подготовку;\n2) размещать информацию на сайтах.\n"
+        "2.3. Отделу образования подготовить отчёт."
+    )
+    addressee = "Руководителям ОО, реализующих программу «Орлята России»"
+    assert [(d.number, d.addressee) for d in parsed.decisions] == [
+        ("2.1", ""),
+        ("1)", addressee),
+        ("2)", addressee),
+        ("2.3", "Отделу образования"),
+    ]
+    assert parsed.warnings == ()
+
+
+def test_vypiska_over_two_lines_and_a_vote_after_the_decisions() -> None:
+    parsed = parse(
+        "ВЫПИСКА\nиз протокола № 4 заседания совета\n\n«21» февраля 2024 г.\n\nРешили:\n"
+        "1. Руководителям ОО провести профилактическую работу.\n\nРезолюция принята единогласно."
+    )
+    assert (parsed.kind, parsed.title, parsed.number) == (
+        "protocol",
+        "ВЫПИСКА из протокола заседания совета",
+        "4",
+    )
+    assert parsed.date == date(2024, 2, 21)
+    assert parsed.warnings == ()
