@@ -48,16 +48,15 @@ from tracker.protocols.addressees import (
     load_directory,
 )
 from tracker.protocols.model import ParsedProtocol, ProtocolError
+from tracker.protocols.parser import parse_document, parse_text
 from tracker.schools.services import AllSchools, ChosenSchools, GroupOfSchools, SchoolTarget
 from tracker.settings import get_settings
 
 MAX_DOCUMENT_MB = 50
 MAX_DOCUMENT_BYTES = MAX_DOCUMENT_MB * 1024 * 1024
 """The largest protocol file (or pasted text, in bytes of UTF-8) accepted: 413 beyond it."""
-EXTENSIONS = (".txt", ".md", ".docx")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 TRACKED_KINDS = frozenset({meetings.DecisionKind.INSTRUCTION, meetings.DecisionKind.RECOMMENDATION})
-_UNTRACKED = frozenset({meetings.DecisionKind.INFORMATION, meetings.DecisionKind.CONTROL})
 
 
 class EmptyInputError(ValidationError):
@@ -84,8 +83,6 @@ def read_document(data: bytes, filename: str) -> ParsedProtocol:
 
     Raises ``EmptyInputError`` (400), ``PayloadTooLargeError`` (413) or ``ValidationError``
     (422, keyed ``file``) with a Russian message; nothing else."""
-    from tracker.protocols.parser import parse_document  # noqa: PLC0415 - the heavy part
-
     if len(data) > MAX_DOCUMENT_BYTES:
         raise PayloadTooLargeError(
             f"Файл больше {MAX_DOCUMENT_MB} МБ: загрузите протокол поменьше или вставьте его текст."
@@ -101,8 +98,6 @@ def read_document(data: bytes, filename: str) -> ParsedProtocol:
 
 def read_text(text: str) -> ParsedProtocol:
     """The parsed protocol of pasted text; errors as ``read_document``'s, keyed ``text``."""
-    from tracker.protocols.parser import parse_text  # noqa: PLC0415 - the heavy part
-
     if len(text.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
         raise PayloadTooLargeError(
             f"Текст больше {MAX_DOCUMENT_MB} МБ: вставьте протокол поменьше."
@@ -232,11 +227,8 @@ class DecisionPreview:
     @property
     def kind_label(self) -> str:
         kind = self.item.draft.kind
-        return (
-            meetings.DECISION_KIND_LABELS.get(meetings.DecisionKind(kind), kind)
-            if kind in TRACKED_KINDS | _UNTRACKED
-            else kind
-        )
+        known = {k.value: label for k, label in meetings.DECISION_KIND_LABELS.items()}
+        return known.get(kind, kind)
 
     @property
     def choice(self) -> str:
