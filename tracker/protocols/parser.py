@@ -95,6 +95,7 @@ from tracker.protocols.structure import (
 
 NO_DECISIONS = "В документе не найдено ни одного решения."
 MAX_NUMBER = 20
+MAX_DEPTH = 8
 MAX_TEXT = 10_000
 
 
@@ -137,6 +138,8 @@ class _Item:
     responsible: str = ""
     derived: bool = False
     """A line without a number taken as an item of its own in a numbered block."""
+    depth: int = 0
+    """0 for a root; never above ``MAX_DEPTH``."""
 
     @property
     def text(self) -> str:
@@ -1419,6 +1422,11 @@ def _link(items: list[_Item]) -> list[_Item]:
             plain = item
         if marker is not None and marker.kind is not MarkerKind.BULLET and item.text.endswith(":"):
             lead, lead_style = item, None
+        while parent is not None and parent.depth >= MAX_DEPTH:
+            parent = (
+                parent.parent
+            )  # no document nests deeper; keep the tree (and recursion) shallow
+        item.depth = parent.depth + 1 if parent is not None else 0
         item.parent = parent
         if parent is None:
             roots.append(item)

@@ -81,8 +81,8 @@ class Marker:
         return label[:-1] if label.endswith(".") else label
 
 
-_DECIMAL = re.compile(r"\(?(?P<n>\d{1,3}(?:\.\d{1,3})*)(?P<t>\.\)|\.|\))(?!\d)\s*")
-_DECIMAL_BARE = re.compile(r"(?P<n>\d{1,3}(?:\.\d{1,3})+)\s+(?=[^\d\s–—-])")
+_DECIMAL = re.compile(r"\(?(?P<n>\d{1,3}(?:\.\d{1,3}){0,5})(?P<t>\.\)|\.|\))(?!\d)\s*")
+_DECIMAL_BARE = re.compile(r"(?P<n>\d{1,3}(?:\.\d{1,3}){1,5})\s+(?=[^\d\s–—-])")
 _LETTER_BRACKET = re.compile(r"\(?(?P<l>[а-яёА-ЯЁa-z])\)\s*(?=\S)")
 _LETTER_DOT = re.compile(r"(?P<l>[а-яё])\.\s+(?=[а-яё«\"])")
 _ROMAN = re.compile(r"(?P<r>(?=[IVXХ])(?:[XХ]{0,3})(?:IX|IV|V?I{0,3}))(?P<t>\.|\))\s+(?=\S)")

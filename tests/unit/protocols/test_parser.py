@@ -1496,3 +1496,26 @@ def test_vypiska_over_two_lines_and_a_vote_after_the_decisions() -> None:
     )
     assert parsed.date == date(2024, 2, 21)
     assert parsed.warnings == ()
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "\n".join(("1. x:" if i % 2 == 0 else "1) y:") for i in range(3000)) + "\n1. провести",
+        "\n".join(".".join(["1"] * (k + 1)) + ". провести" for k in range(1500)),
+        "\n".join(f"{'  ' * k}- провести:" for k in range(3000)),
+    ],
+    ids=["alternating lead-ins", "deep decimals", "deep bullets"],
+)
+def test_deep_nesting_is_no_crash(items: str) -> None:
+    _parses_or_refuses(parse_text(f"Протокол\nРешили:\n{items}", markdown=False))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=300))
+def test_any_word_list_levels_give_a_bounded_tree(levels: list[int]) -> None:
+    blocks: list[Block] = [Paragraph("Протокол"), Paragraph("Решили:")]
+    blocks += [
+        Paragraph(f"провести {i}:", f"{level + 1}.", level) for i, level in enumerate(levels)
+    ]
+    _parses_or_refuses(parse_blocks(blocks))
