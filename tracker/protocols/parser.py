@@ -1390,49 +1390,69 @@ def _own_addressee(item: _Item, text: str) -> tuple[str, str]:
 
 
 def _link(items: list[_Item]) -> list[_Item]:
-    """The items as a tree; returns the roots in order. «1.2» goes under the latest «1» (if the
-    block has one), «а)» under the latest item that is not a letter or a bullet, and with
-    Word's numbering an item goes under the latest item of a lower list level."""
-    roots: list[_Item] = []
-    decimals: list[_Item] = []  # the chain of decimal items, each a prefix of the next
-    levels: list[_Item] = []  # Word's items, levels increasing
-    plain: _Item | None = None  # the latest item a letter may go under
-    lead: _Item | None = None  # the latest numbered item ending with a colon
-    lead_style: tuple[object, ...] | None = None  # the style of the list under it
+    """The items as a tree; returns the roots in order (see ``_Tree``)."""
+    tree = _Tree()
     for item in items:
+        tree.add(item)
+    return tree.roots
+
+
+class _Tree:
+    """Builds the item tree in one pass. «1.2» goes under the latest «1» (if the block has one),
+    «а)» under the latest item that is not a letter or a bullet, a list of another numbering
+    style starting from 1 under the numbered item ending with a colon just above it («2.2.
+    Руководителям ОО:» + «1) …»), and with Word's numbering an item goes under the latest item of
+    a lower list level. The tree is at most ``MAX_DEPTH`` deep."""
+
+    def __init__(self) -> None:
+        self.roots: list[_Item] = []
+        self.decimals: list[_Item] = []  # the chain of decimal items, each a prefix of the next
+        self.levels: list[_Item] = []  # Word's items, levels increasing
+        self.plain: _Item | None = None  # the latest item a letter may go under
+        self.lead: _Item | None = None  # the latest numbered item ending with a colon
+        self.lead_style: tuple[object, ...] | None = None  # the style of the list under it
+
+    def add(self, item: _Item) -> None:
         marker = item.marker
         parent = item.parent
-        if parent is None and marker is not None and lead is not None and lead.marker is not None:
-            # «2.2. Руководителям ОО:» then «1) …», «2) …»: a list of another style, from 1
-            style = _style(marker)
-            if lead_style is None and style != _style(lead.marker) and marker.parts[-1:] == (1,):
-                parent, lead_style = lead, style
-            elif style == lead_style:
-                parent = lead
-            else:
-                lead, lead_style = None, None
         if parent is None and marker is not None:
-            parent = _numbered_parent(marker, decimals, levels, plain)
-        if marker is not None and marker.level is not None:
-            levels.append(item)
-        if marker is not None and marker.kind is MarkerKind.DECIMAL:
-            decimals.append(item)
-        implicit = marker is None and item.parent is not None
-        if not implicit and (marker is None or marker.kind not in _SUB_MARKERS):
-            plain = item
-        if marker is not None and marker.kind is not MarkerKind.BULLET and item.text.endswith(":"):
-            lead, lead_style = item, None
+            parent = self._under_lead(marker) or _numbered_parent(
+                marker, self.decimals, self.levels, self.plain
+            )
+        self._remember(item)
         while parent is not None and parent.depth >= MAX_DEPTH:
-            parent = (
-                parent.parent
-            )  # no document nests deeper; keep the tree (and recursion) shallow
+            parent = parent.parent  # no document nests deeper; keeps the recursion shallow
         item.depth = parent.depth + 1 if parent is not None else 0
         item.parent = parent
         if parent is None:
-            roots.append(item)
+            self.roots.append(item)
         else:
             parent.children.append(item)
-    return roots
+
+    def _under_lead(self, marker: Marker) -> _Item | None:
+        lead = self.lead
+        if lead is None or lead.marker is None:
+            return None
+        style = _style(marker)
+        if self.lead_style is None and style != _style(lead.marker) and marker.parts[-1:] == (1,):
+            self.lead_style = style
+            return lead
+        if style == self.lead_style:
+            return lead
+        self.lead, self.lead_style = None, None
+        return None
+
+    def _remember(self, item: _Item) -> None:
+        marker = item.marker
+        if marker is not None and marker.level is not None:
+            self.levels.append(item)
+        if marker is not None and marker.kind is MarkerKind.DECIMAL:
+            self.decimals.append(item)
+        implicit = marker is None and item.parent is not None
+        if not implicit and (marker is None or marker.kind not in _SUB_MARKERS):
+            self.plain = item
+        if marker is not None and marker.kind is not MarkerKind.BULLET and item.text.endswith(":"):
+            self.lead, self.lead_style = item, None
 
 
 _SUB_MARKERS = frozenset({MarkerKind.LETTER, MarkerKind.BULLET})
