@@ -222,6 +222,11 @@ class _Pending:
 _TERMINAL = ".;!?"
 _DOUBLE_PERIOD = re.compile(r"(?<![.])\.\.(?![.])")
 _LEAD_VERB = re.compile(r"(?:рекомендовать|поручить|предложить|обязать|просить)\s", re.IGNORECASE)
+_APPENDIX = re.compile(
+    r"приложени[ея](?:\s*(?:№|N)?\s*\d{1,3})?"
+    r"(?:\s+к\s+(?:протоколу|решению|постановлению|приказу|резолюции)(?:\s.{0,80})?)?[.:]?",
+    re.IGNORECASE,
+)
 _SELF_ACTING = re.compile(
     r"(?:утвердить|избрать|одобрить|согласовать|считать|признать|определить|установить"
     r"|принять\s+(?!меры|участие|к\s+исполнению))(?![а-яё])",
@@ -357,15 +362,13 @@ class _Parser:
         self.blank_before = False
         self.pending_section_block = False
         self.speaker_mode = 0  # 1: «Докладчик:» seen, names follow; 2: more names may follow
-        self.agenda_ended = False
-        self.sections_seen = False
         self._titles: dict[str, list[tuple[int | None, str]]] = {}
         self._titles_key: tuple[int, int] = (-1, -1)
 
     # ---------------------------------------------------------------- top level
 
     def parse(self) -> ParsedProtocol:
-        end = len(self.lines)
+        end = self._before_appendix()
         sig_start, signatures = find_signatures(self.lines, end)
         header = parse_header(self.lines, sig_start)
         self.date = header.date
@@ -387,6 +390,20 @@ class _Parser:
             signatures=signatures,
             warnings=tuple(warnings),
         )
+
+    def _before_appendix(self) -> int:
+        """Where the protocol ends: before an appendix («Приложение 1 к протоколу …») that
+        follows the signatures, else at the last line."""
+        for line in self.lines:
+            if line.marker is None and line.index > 0 and _APPENDIX.fullmatch(line.text):
+                start, signatures = find_signatures(self.lines, line.index)
+                if signatures and start > 0:
+                    self.warnings.append(
+                        f"Текст после подписей («{_quote(line.text, 40)}» и далее) не разобран — "
+                        "проверьте приложение сами."
+                    )
+                    return line.index
+        return len(self.lines)
 
     # ---------------------------------------------------------------- the walk over lines
 
@@ -510,7 +527,6 @@ class _Parser:
         self.section = number
         self.section_seq = number
         self.section_has_block = False
-        self.sections_seen = True
         self.pending_section_block = False
 
     def _section(self, number: int, line: Line) -> None:
@@ -673,7 +689,6 @@ class _Parser:
     def _end_agenda(self) -> bool:
         self.zone = "free"
         self.speaker_mode = 0
-        self.agenda_ended = True
         return False
 
     def _agenda_entries(self) -> list[AgendaEntry]:

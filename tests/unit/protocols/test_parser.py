@@ -1519,3 +1519,24 @@ def test_any_word_list_levels_give_a_bounded_tree(levels: list[int]) -> None:
         Paragraph(f"провести {i}:", f"{level + 1}.", level) for i, level in enumerate(levels)
     ]
     _parses_or_refuses(parse_blocks(blocks))
+
+
+def test_an_appendix_after_the_signatures_is_left_out_and_warned() -> None:
+    parsed = parse(
+        """
+        Протокол от 12.03.2024
+        Решили:
+        1. Руководителям ОО провести мероприятия по плану (приложение 1).
+
+        Председатель          М.В. Нефёдова
+        Секретарь          Н.В. Дудяк
+
+        Приложение 1
+        к протоколу от 12.03.2024
+        План мероприятий
+        1. Классные часы – март.
+        """
+    )
+    assert only(parsed).text == "провести мероприятия по плану (приложение 1)."
+    assert [s.name for s in parsed.signatures] == ["М.В. Нефёдова", "Н.В. Дудяк"]
+    assert warned(parsed, "после подписей", "Приложение 1")
