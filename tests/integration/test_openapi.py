@@ -8,6 +8,7 @@ CONTRACT = [
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/schools"),
     ("post", "/api/v1/schools"),
+    ("post", "/api/v1/protocols/parse"),
     ("post", "/api/v1/meetings"),
     ("get", "/api/v1/meetings/{meeting_id}"),
     ("post", "/api/v1/decisions/{decision_id}/assignments"),
