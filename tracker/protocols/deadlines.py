@@ -818,6 +818,8 @@ def _cut(text: str, start: int, end: int) -> str:
         right = right[1:].lstrip()  # «…, в срок до …, …» or «…, следующего за отчётным, …»
     if not right or right[0] in _CLOSERS:
         left = left.rstrip(_SEPARATORS + " \t\n\u00a0\u2013\u2014")
+    if right.startswith(".") and left.endswith((".", "!", "?")):
+        right = right[1:].lstrip()  # «… ОО. Срок: до 15.04.2024.»: one full stop, not two
     if (
         phrase.endswith(".")
         and left

@@ -264,14 +264,6 @@ def _tidy(text: str) -> str:
     return text.rstrip(" ,:–—-").strip()
 
 
-def _find_deadline(text: str, reference: date | None) -> FoundDeadline:
-    """``find_deadline``, with the seam it leaves tidied («… ОО.. » → «… ОО.»)."""
-    found = find_deadline(text, reference=reference)
-    if ".." not in found.remainder:
-        return found
-    return replace(found, remainder=_DOUBLE_PERIOD.sub(".", found.remainder))
-
-
 def _needs_addressee(kind: str, text: str) -> bool:
     """Whether a decision without an addressee is worth a warning: not «Утвердить план …»,
     «Избрать председателем …», which the meeting does itself."""
@@ -1100,7 +1092,7 @@ class _Parser:
         """The decisions of an item and of the items under it."""
         number = item.marker.number if item.marker is not None else ""
         label = _label(number, item.text)
-        found = _find_deadline(item.text, self.date)
+        found = find_deadline(item.text, reference=self.date)
         own_addressee, body = _own_addressee(item, found.remainder)
         if item.derived:
             self.warnings.append(
@@ -1278,7 +1270,7 @@ class _Parser:
         )
         said_nobody = bool(_NONE_CELL.fullmatch(raw_responsible))  # «—»: nobody, as written
         deadline_text = cell(columns.deadline)
-        found = _find_deadline(wording, self.date)
+        found = find_deadline(wording, reference=self.date)
         text, rule = found.remainder, found.rule
         self._warn_deadline(label, found.warnings)
         if deadline_text:
@@ -1331,7 +1323,7 @@ class _Parser:
                 opening = split_opening(after)
                 addressee = opening.addressee if opening is not None else ""
                 wording = opening.rest if opening is not None else after
-                found = _find_deadline(wording, self.date)
+                found = find_deadline(wording, reference=self.date)
                 self.warnings.append(
                     f"Пункт {number}: решения не оформлены пунктами — рекомендация прочитана из "
                     f"текста («{_quote(sentence, 90)}»); проверьте формулировку и адресата."

@@ -532,3 +532,17 @@ def test_surrounding_whitespace_changes_nothing(text: str, pad: str) -> None:
     padded = find_deadline(pad + text + pad, reference=PROTOCOL_DAY)
     assert padded.rule == plain.rule
     assert padded.remainder == plain.remainder
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Провести собрание руководителей ОО. Срок: до 15.04.2024.",
+        "Организовать отдых. Срок: 15.04.2024.",
+    ],
+)
+def test_a_label_after_a_full_stop_leaves_one_full_stop(text: str) -> None:
+    found = find_deadline(text, reference=date(2024, 3, 1))
+    assert found.rule.date == date(2024, 4, 15)
+    assert found.remainder.endswith(".")
+    assert not found.remainder.endswith("..")
