@@ -1540,3 +1540,17 @@ def test_an_appendix_after_the_signatures_is_left_out_and_warned() -> None:
     assert only(parsed).text == "провести мероприятия по плану (приложение 1)."
     assert [s.name for s in parsed.signatures] == ["М.В. Нефёдова", "Н.В. Дудяк"]
     assert warned(parsed, "после подписей", "Приложение 1")
+
+
+def test_headings_naming_bodies_in_the_dative_govern_their_items() -> None:
+    parsed = parse_text(
+        "ПРОТОКОЛ № 5\nот 12.03.2024\n\nРЕШИЛИ:\n"
+        "Комиссии по делам несовершеннолетних:\n"
+        "1. Провести рейды в срок до 01.04.2024.\n"
+        "Службе сопровождения:\n"
+        "1. Организовать консультации, постоянно.\n"
+    )
+    assert [(d.addressee, d.text) for d in parsed.decisions] == [
+        ("Комиссии по делам несовершеннолетних", "Провести рейды."),
+        ("Службе сопровождения", "Организовать консультации."),
+    ]
