@@ -5,7 +5,6 @@ The names and fields are part of the public contract (CONTRACT.md): add, never r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -14,7 +13,6 @@ from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIType,
-    Operation,
     RequestBody,
     Schema,
 )
@@ -24,6 +22,7 @@ from tracker.assignments.lifecycle import Status
 from tracker.audit.services import HistoryEntry
 from tracker.meetings.schemas import DeadlineOut
 from tracker.meetings.services import DecisionKind
+from tracker.web.openapi import operation_with_body
 
 Comment = Annotated[str, msgspec.Meta(max_length=services.MAX_TEXT)]
 LongText = Annotated[str, msgspec.Meta(max_length=services.MAX_TEXT)]
@@ -293,10 +292,4 @@ REPORT_REQUEST_BODY = RequestBody(
 )
 
 
-@dataclass
-class ReportUploadOperation(Operation):
-    """The report endpoint reads its body by hand (JSON or multipart), so its request body
-    is described here rather than derived from a ``data`` parameter."""
-
-    def __post_init__(self) -> None:
-        self.request_body = REPORT_REQUEST_BODY
+ReportUploadOperation = operation_with_body(REPORT_REQUEST_BODY)

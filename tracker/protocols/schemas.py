@@ -8,14 +8,12 @@ the API answer is that JSON converted, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import msgspec
 from litestar.openapi.spec import (
     OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIType,
-    Operation,
     RequestBody,
     Schema,
 )
@@ -24,6 +22,7 @@ from tracker.calendar.deadlines import DeadlineKind, Period
 from tracker.meetings.services import DecisionKind, MeetingKind
 from tracker.protocols.model import ParsedProtocol, to_json
 from tracker.protocols.services import MAX_DOCUMENT_MB
+from tracker.web.openapi import operation_with_body
 
 # ---------------------------------------------------------------- in
 
@@ -126,10 +125,4 @@ PARSE_REQUEST_BODY = RequestBody(
 )
 
 
-@dataclass
-class ParseOperation(Operation):
-    """The parse endpoint reads its body by hand (JSON or multipart), so its request body is
-    described here rather than derived from a ``data`` parameter."""
-
-    def __post_init__(self) -> None:
-        self.request_body = PARSE_REQUEST_BODY
+ParseOperation = operation_with_body(PARSE_REQUEST_BODY)
