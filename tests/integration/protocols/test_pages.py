@@ -254,6 +254,33 @@ async def test_an_unresolved_addressee_is_red_and_must_be_chosen(
     assert sorted(r["school"] for r in rows) == sorted([world.schools["a"], world.schools["c"]])
 
 
+INFORMATION_PROTOCOL = """ПРОТОКОЛ № 6
+совещания руководителей образовательных учреждений
+от 26.03.2026
+
+РЕШИЛИ:
+1. Информацию Ивановой Т.П. принять к сведению.
+2. Руководителям ОО обеспечить участие в семинаре.
+"""
+
+
+async def test_an_untracked_decision_asks_for_no_addressee(world: World, pages: PageClient) -> None:
+    await pages.login(world.users["head"])
+    response = await paste(pages, INFORMATION_PROTOCOL)
+    assert response.status_code == 200, response.text[:2000]
+    fields = form_fields(response.text, "protocol-review")
+    # «принять к сведению» is not tracked: no target to pick, nothing flagged red
+    assert "decisions.0.target" not in fields
+    assert "не распознано" not in response.text
+
+    meeting_id = created_meeting(await confirm(pages, fields))
+
+    rows = await Assignment.select(Assignment.decision.number).where(
+        Assignment.decision.meeting == meeting_id
+    )
+    assert {r["decision.number"] for r in rows} == {"2"}
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 async def test_a_rewritten_addressee_is_resolved_again_on_refresh(
     world: World, pages: PageClient, htmx: bool
