@@ -29,8 +29,9 @@ How a protocol is read
    A numbered line that only names an addressee and has nothing under it («2. Руководителям ОО:»
    followed by «3.», «4.») governs the items after it, with a warning.
    Numbers are kept exactly as printed, without a final period: «1.2.» → "1.2", «1)» → "1)",
-   «а)» → "а)" (a sub-item does not take its parent's number); a bullet or a line without a
-   number has "". Numbering that starts again or skips is kept and warned about.
+   «а)» → "а)" (a sub-item does not take its parent's number); a bullet under a numbered
+   lead-in takes the lead-in's number («1.2. Директорам ОО:» + «- …» → "1.2"); any other bullet
+   or a line without a number has "". Numbering that starts again or skips is kept and warned about.
    The text of a decision is its wording without the number, the addressee (when it came from a
    heading, the opening words, an «Ответственный:» line or a table column) and the deadline
    phrase (``find_deadline``, with the protocol's date as reference); the final «.» or «;» stays.
@@ -1103,6 +1104,7 @@ class _Parser:
             lead_ctx = self._lead_in(
                 label, item.text, body, own_addressee=own_addressee, rule=found.rule, ctx=ctx
             )
+            lead_ctx = replace(lead_ctx, number=number or ctx.number)
             for child in item.children:
                 self._emit(child, lead_ctx, out)
             return
@@ -1175,7 +1177,10 @@ class _Parser:
         if kind in (kinds.INSTRUCTION, kinds.RECOMMENDATION):
             self._warn_two_addressees(label, own_addressee, ctx)
             addressee = own_addressee or ctx.addressee
+        bullet = item.marker is not None and item.marker.kind is MarkerKind.BULLET
         number = item.marker.number if item.marker is not None else ""
+        if bullet and not number:
+            number = ctx.number
         decimal = item.marker is not None and item.marker.kind is MarkerKind.DECIMAL
         return _Pending(
             number=number,
@@ -1370,6 +1375,9 @@ class _Ctx:
     lead: str = ""
     recommend: bool = False
     deadline: _Gov | None = None
+    number: str = ""
+    """The lead-in's number, for the bullets under it: «1.2. Директорам ОО:» + «- обеспечить …»
+    are both decision 1.2, as people cite them."""
 
 
 def _own_addressee(item: _Item, text: str) -> tuple[str, str]:

@@ -1554,3 +1554,21 @@ def test_headings_naming_bodies_in_the_dative_govern_their_items() -> None:
         ("Комиссии по делам несовершеннолетних", "Провести рейды."),
         ("Службе сопровождения", "Организовать консультации."),
     ]
+
+
+def test_bullets_under_a_numbered_lead_in_carry_its_number() -> None:
+    parsed = parse_text(
+        "ПРОТОКОЛ № 9\nот 15.10.2025\n\nРЕШИЛИ:\n"
+        "1.1. Информацию принять к сведению.\n"
+        "1.2. Директорам ОО:\n"
+        "- обеспечить участие победителей в муниципальном этапе;\n"
+        "- провести анализ результатов в срок до 01.11.2025.\n"
+        "1.3. Подготовить справку.\n"
+    )
+    assert [(d.number, d.addressee) for d in parsed.decisions] == [
+        ("1.1", ""),
+        ("1.2", "Директорам ОО"),
+        ("1.2", "Директорам ОО"),
+        ("1.3", ""),
+    ]
+    assert parsed.decisions[2].deadline.date == date(2025, 11, 1)
