@@ -22,6 +22,7 @@ from tracker.meetings.services import (
     CreatedMeeting,
     DecisionDraft,
     DecisionKind,
+    DecisionView,
     MeetingDraft,
     MeetingKind,
     MeetingPage,
@@ -195,6 +196,19 @@ class DeadlineOut(msgspec.Struct):
     label: str
     """The wording as printed, else a Russian description («до 01.03.2026»)."""
 
+    @classmethod
+    def of(cls, decision: DecisionView) -> DeadlineOut:
+        rule = decision.deadline
+        return cls(
+            kind=rule.kind,
+            date=rule.date,
+            text=rule.text,
+            period=rule.period,
+            working_days=rule.working_days,
+            days=rule.days,
+            label=decision.deadline_label,
+        )
+
 
 class ProgressOut(msgspec.Struct):
     total: int
@@ -264,15 +278,7 @@ class MeetingOut(msgspec.Struct):
                     kind=d.kind,
                     addressee=d.addressee,
                     text=d.text,
-                    deadline=DeadlineOut(
-                        kind=d.deadline.kind,
-                        date=d.deadline.date,
-                        text=d.deadline.text,
-                        period=d.deadline.period,
-                        working_days=d.deadline.working_days,
-                        days=d.deadline.days,
-                        label=d.deadline_label,
-                    ),
+                    deadline=DeadlineOut.of(d),
                     progress=ProgressOut.of(page.progress[d.id]),
                 )
                 for d in page.detail.decisions
