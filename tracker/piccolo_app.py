@@ -5,9 +5,13 @@ from piccolo.conf.apps import AppConfig
 from tracker.accounts.tables import ApiToken, User
 from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
 from tracker.audit.tables import AuditEvent
+from tracker.calendar.tables import CalendarDay
+from tracker.mail.tables import OutboxMessage
 from tracker.meetings.tables import AgendaItem, Decision, Meeting
+from tracker.reminders.tables import Reminder, ReminderPolicyRow
 from tracker.schools.tables import School, SchoolGroup, SchoolGroupMember
 from tracker.settings import REPO_ROOT
+from tracker.web.tables import WebSession
 
 TABLES = [
     SchoolGroup,
@@ -23,6 +27,11 @@ TABLES = [
     ReportFile,
     ExtensionRequest,
     AuditEvent,
+    CalendarDay,
+    Reminder,
+    ReminderPolicyRow,
+    OutboxMessage,
+    WebSession,
 ]
 
 APP_CONFIG = AppConfig(

@@ -26,7 +26,8 @@ from tracker.assignments.lifecycle import (
 )
 from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
 from tracker.audit import services as audit
-from tracker.calendar.deadlines import due_date
+from tracker.calendar.deadlines import DeadlineKind, due_date, period_span
+from tracker.calendar.services import effective_calendar
 from tracker.errors import ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
 from tracker.meetings.services import DecisionView, MeetingView, decision_view, list_meetings
 from tracker.meetings.tables import Decision, Meeting
@@ -522,11 +523,18 @@ async def assign(
         raise ValidationError.single(
             "due_on", "Срок исполнения не может быть раньше даты совещания."
         )
+    assigned_on = max(today, meeting_date)
+    period = ""
+    if decision.deadline.kind is DeadlineKind.PERIODIC and decision.deadline.period is not None:
+        span = period_span(decision.deadline.period, assigned_on)
+        period = span.key
+        due_on = due_on or span.due(decision.deadline.days)
     if due_on is None:
         due_on = due_date(
             decision.deadline,
-            assigned_on=max(today, meeting_date),
+            assigned_on=assigned_on,
             default_term_days=get_settings().default_term_days,
+            calendar=await effective_calendar(),
         )
     school_ids = await schools.resolve_target(target)
     if not school_ids:
@@ -539,6 +547,7 @@ async def assign(
                     Assignment(
                         decision=decision_id,
                         school=school_id,
+                        period=period,
                         due_on=due_on,
                         status=Status.ASSIGNED.value,
                         created_at=now,
@@ -547,7 +556,10 @@ async def assign(
                     for school_id in school_ids
                 ]
             )
-            .on_conflict(target=(Assignment.decision, Assignment.school), action="DO NOTHING")
+            .on_conflict(
+                target=(Assignment.decision, Assignment.school, Assignment.period),
+                action="DO NOTHING",
+            )
             .returning(Assignment.id, Assignment.school)
         )
         await audit.record_many(
@@ -564,7 +576,11 @@ async def assign(
         await Assignment.select(
             Assignment.id, Assignment.school, Assignment.due_on, Assignment.status
         )
-        .where((Assignment.decision == decision_id) & Assignment.school.is_in(school_ids))
+        .where(
+            (Assignment.decision == decision_id)
+            & (Assignment.period == period)
+            & Assignment.school.is_in(school_ids)
+        )
         .order_by(Assignment.school)
     )
     return [

@@ -20,11 +20,15 @@ from tracker.schools.tables import School
 
 
 class Assignment(Table, tablename="assignment"):
-    """One school's part of one decision (the pair is unique, see migration 0002)."""
+    """One school's part of one decision, for one period when the decision is periodic.
+
+    (decision, school, period) is unique: see migration 0005."""
 
     id: Serial
     decision = ForeignKey(Decision, on_delete=OnDelete.cascade, index=True)
     school = ForeignKey(School, on_delete=OnDelete.cascade, index=True)
+    period = Varchar(length=10, default="")
+    """For a periodic obligation the period it is for ("2024-03", "2024-Q1", "2024"), else ""."""
     due_on = Date(null=True, default=None, index=True)
     """None for an ongoing («постоянно») obligation: never overdue."""
     status = Varchar(length=20, default="assigned", index=True)

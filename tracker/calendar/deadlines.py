@@ -54,18 +54,62 @@ def _day_in_month(year: int, month: int, day: int | None) -> date:
     return date(year, month, min(day or last, last))
 
 
-def next_period_due(period: Period, day_of_month: int | None, after: date) -> date:
-    """The first due date of a periodic obligation falling after ``after``:
-    monthly — day N of the next month; quarterly — day N of the month after the quarter;
-    yearly — day N of the January after the year."""
+@dataclass(frozen=True)
+class PeriodSpan:
+    """One month, quarter or year of a periodic obligation."""
+
+    period: Period
+    start: date
+    end: date
+
+    @property
+    def key(self) -> str:
+        """"2024-03", "2024-Q1" or "2024": what ``Assignment.period`` stores."""
+        if self.period is Period.MONTHLY:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.period is Period.QUARTERLY:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return str(self.start.year)
+
+    def due(self, day_of_month: int | None) -> date:
+        """Day N (the last day when absent or too large) of the month after the span."""
+        after = self.end + timedelta(days=1)
+        return _day_in_month(after.year, after.month, day_of_month)
+
+    def following(self) -> PeriodSpan:
+        return period_span(self.period, self.end + timedelta(days=1))
+
+
+def period_span(period: Period, day: date) -> PeriodSpan:
+    """The month, quarter or year that contains ``day``."""
     if period is Period.MONTHLY:
-        year, month = (after.year + 1, 1) if after.month == 12 else (after.year, after.month + 1)
+        first_month, months = day.month, 1
     elif period is Period.QUARTERLY:
-        quarter_end = ((after.month - 1) // 3 + 1) * 3
-        year, month = (after.year + 1, 1) if quarter_end == 12 else (after.year, quarter_end + 1)
+        first_month, months = (day.month - 1) // 3 * 3 + 1, 3
     else:
-        year, month = after.year + 1, 1
-    return _day_in_month(year, month, day_of_month)
+        first_month, months = 1, 12
+    last_month = first_month + months - 1
+    return PeriodSpan(
+        period,
+        date(day.year, first_month, 1),
+        date(day.year, last_month, _last_day(day.year, last_month)),
+    )
+
+
+def spans_through(period: Period, first: date, last: date) -> list[PeriodSpan]:
+    """Every span from the one containing ``first`` to the one containing ``last``, in order."""
+    spans: list[PeriodSpan] = []
+    span = period_span(period, first)
+    while span.start <= last:
+        spans.append(span)
+        span = span.following()
+    return spans
+
+
+def next_period_due(period: Period, day_of_month: int | None, after: date) -> date:
+    """The due date of the period containing ``after``: monthly — day N of the next month;
+    quarterly — day N of the month after the quarter; yearly — day N of the next January."""
+    return period_span(period, after).due(day_of_month)
 
 
 def due_date(

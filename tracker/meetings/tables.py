@@ -60,3 +60,6 @@ class Decision(Table, tablename="decision"):
     deadline_working_days = Integer(null=True, default=None)
     deadline_days = Integer(null=True, default=None)
     created_at = Timestamptz()
+    removed_from_control_at = Timestamptz(null=True, default=None)
+    """Set when the department removes the decision from control («снять с контроля»):
+    ongoing and periodic obligations end then, and nothing of it is reminded any more."""
