@@ -64,6 +64,11 @@ class Settings:
     """``TRACKER_DB_POOL``: open a PostgreSQL connection pool at start-up (off in tests)."""
     secure_cookies: bool = False
     """``TRACKER_SECURE_COOKIES``: mark cookies Secure (on behind TLS)."""
+    mail_from: str = "Decision Tracker <tracker@localhost>"
+    """``TRACKER_MAIL_FROM``: the sender of every e-mail."""
+    mail_lease_seconds: int = 300
+    """``TRACKER_MAIL_LEASE_SECONDS``: how long a worker holds a message it is sending; a
+    message held longer (its worker died) is taken over by another worker."""
 
     @property
     def is_postgres(self) -> bool:
@@ -125,6 +130,8 @@ def load_settings() -> Settings:
         password_hash_memory_kib=_int_env("TRACKER_PASSWORD_HASH_MEMORY_KIB", 65536),
         db_pool=_env("TRACKER_DB_POOL", "1") not in {"0", "false", "no"},
         secure_cookies=_env("TRACKER_SECURE_COOKIES", "0") in {"1", "true", "yes"},
+        mail_from=_env("TRACKER_MAIL_FROM", "Decision Tracker <tracker@localhost>"),
+        mail_lease_seconds=_int_env("TRACKER_MAIL_LEASE_SECONDS", 300),
     )
 
 

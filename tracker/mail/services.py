@@ -1,0 +1,375 @@
+"""Queueing and delivering e-mail through the outbox.
+
+Every message is first a row of ``outbox_message`` with a unique ``key``: queueing the same
+message twice (a sweep run twice, two workers at once) inserts it once. Delivery then takes
+rows in small batches:
+
+    queued ──claim──► sending ──SMTP accepts──► sent
+                         │ ──refused for good (5xx, bad address)──► failed
+                         └──server down, 4xx──► queued again, later (backoff), or failed
+                                                 after MAX_ATTEMPTS
+
+A claim holds a row for ``TRACKER_MAIL_LEASE_SECONDS``; a worker that dies (SIGKILL) leaves its
+rows in ``sending`` and another worker takes them over once the lease is past. Each message is
+marked sent right after the server accepted it, so a dead worker can at most have the one
+message it was handing over at that instant sent again — with the same ``Message-ID``, which
+mail systems use to drop such a repeat. Without ``SMTP_URL`` nothing leaves the machine: a
+message is marked sent with the transport ``outbox`` and read on the admin's outbox page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import smtplib
+import ssl
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from piccolo.engine.postgres import PostgresEngine
+
+from tracker import clock, db
+from tracker.mail.tables import OutboxMessage
+from tracker.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+MAX_ATTEMPTS = 25
+"""With the backoff below: about a day of retries before a message is given up."""
+BATCH = 50
+SMTP_TIMEOUT = 30
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to queue."""
+
+    key: str
+    to: str
+    subject: str
+    text: str
+    html: str = ""
+    user_id: int | None = None
+
+
+async def queue(messages: Sequence[Outgoing], *, now: datetime | None = None) -> list[int]:
+    """Queue messages; one whose key is already in the outbox is skipped. Returns the new ids.
+
+    Call it inside the transaction that decided to send them: they are queued or not with it."""
+    if not messages:
+        return []
+    now = now or clock.now()
+    rows = await (
+        OutboxMessage.insert(
+            *[
+                OutboxMessage(
+                    key=m.key,
+                    user=m.user_id,
+                    to_address=m.to,
+                    subject=m.subject,
+                    body_text=m.text,
+                    body_html=m.html,
+                    status=QUEUED,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+                for m in messages
+            ]
+        )
+        .on_conflict(target=OutboxMessage.key, action="DO NOTHING")
+        .returning(OutboxMessage.id)
+    )
+    return [r["id"] for r in rows]
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4 … minutes after each failed attempt, at most an hour."""
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+# ---------------------------------------------------------------- SMTP
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    tls: bool = False
+    """TLS from the first byte (``smtps://``)."""
+    starttls: bool = False
+    user: str = ""
+    password: str = ""
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """``smtp://[user:password@]host[:port][?starttls=1]`` or ``smtps://…`` (port 465)."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ValueError(f"SMTP_URL must look like smtp://host:port, got {url!r}")
+    tls = parts.scheme == "smtps"
+    query = parse_qs(parts.query)
+    return SmtpServer(
+        host=parts.hostname,
+        port=parts.port or (465 if tls else 25),
+        tls=tls,
+        starttls=query.get("starttls", ["0"])[0] in {"1", "true", "yes"},
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+class Temporary(Exception):  # noqa: N818 - reads as "a temporary failure"
+    """The message may go through later (server down, 4xx)."""
+
+
+class Permanent(Exception):  # noqa: N818
+    """This message will never go through (5xx for it, a malformed address)."""
+
+
+class Connection:
+    """One SMTP session, reused for a batch. Blocking: run it in a thread."""
+
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+        self.smtp: smtplib.SMTP | None = None
+
+    def open(self) -> None:
+        server = self.server
+        try:
+            if server.tls:
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    server.host,
+                    server.port,
+                    timeout=SMTP_TIMEOUT,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                smtp = smtplib.SMTP(server.host, server.port, timeout=SMTP_TIMEOUT)
+            if server.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if server.user:
+                smtp.login(server.user, server.password)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Temporary(f"SMTP-сервер недоступен: {exc}") from exc
+        self.smtp = smtp
+
+    def send(self, message: EmailMessage) -> None:
+        if self.smtp is None:
+            self.open()
+        assert self.smtp is not None
+        try:
+            refused = self.smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise _by_code(code, reply) from exc
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            raise _by_code(exc.smtp_code, exc.smtp_error) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.smtp = None  # the session is gone; the next message opens a new one
+            raise Temporary(f"Соединение с SMTP-сервером прервано: {exc}") from exc
+        if refused:
+            code, reply = next(iter(refused.values()))
+            raise _by_code(code, reply)
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+
+def _by_code(code: int, reply: bytes | str) -> Exception:
+    text = reply.decode(errors="replace") if isinstance(reply, bytes) else reply
+    error = f"SMTP {code}: {text}"
+    return Permanent(error) if 500 <= code < 600 else Temporary(error)
+
+
+def build_email(row: dict[str, Any], settings: Settings) -> EmailMessage:
+    """The e-mail of an outbox row; Permanent when its address cannot be used."""
+    name, address = parseaddr(row["to_address"])
+    local, _, domain = address.rpartition("@")
+    if not local or "." not in domain or not address.isascii() or " " in address:
+        raise Permanent(f"Некорректный адрес: {row['to_address']!r}")
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = str(Address(display_name=name, addr_spec=address))
+    message["Subject"] = row["subject"]
+    message["Date"] = format_datetime(clock.now())
+    message["Message-ID"] = message_id(row["key"], settings)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(row["body_text"])
+    if row["body_html"]:
+        message.add_alternative(row["body_html"], subtype="html")
+    return message
+
+
+def message_id(key: str, settings: Settings) -> str:
+    """Stable per message: a message sent again after a crash carries the same Message-ID."""
+    host = urlsplit(settings.base_url).hostname or "localhost"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<{digest}@{host}>"
+
+
+# ---------------------------------------------------------------- delivery
+
+
+@dataclass
+class DeliverySummary:
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    """Put back for a later attempt (server down, 4xx)."""
+
+    def as_dict(self) -> dict[str, int]:
+        return {"sent": self.sent, "failed": self.failed, "deferred": self.deferred}
+
+
+def _ready(now: datetime) -> Any:
+    return ((OutboxMessage.status == QUEUED) & (OutboxMessage.next_attempt_at <= now)) | (
+        (OutboxMessage.status == SENDING) & (OutboxMessage.locked_until < now)
+    )
+
+
+async def claim(limit: int, *, now: datetime, lease: timedelta) -> list[dict[str, Any]]:
+    """Take up to ``limit`` messages that are ready to send; no other worker gets them until
+    the lease runs out. On PostgreSQL, rows another worker is taking are skipped; on SQLite
+    the write lock makes claims one at a time."""
+    async with db.transaction():
+        select = (
+            OutboxMessage.select(OutboxMessage.id)
+            .where(_ready(now))
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        if isinstance(db.engine(), PostgresEngine):
+            select = select.lock_rows("UPDATE", skip_locked=True)
+        ids = [r["id"] for r in await select]
+        if not ids:
+            return []
+        return await (
+            OutboxMessage.update(
+                {
+                    OutboxMessage.status: SENDING,
+                    OutboxMessage.locked_until: now + lease,
+                    OutboxMessage.attempts: OutboxMessage.attempts + 1,
+                }
+            )
+            .where(OutboxMessage.id.is_in(ids) & _ready(now))
+            .returning(
+                OutboxMessage.id,
+                OutboxMessage.key,
+                OutboxMessage.to_address,
+                OutboxMessage.subject,
+                OutboxMessage.body_text,
+                OutboxMessage.body_html,
+                OutboxMessage.attempts,
+            )
+        )
+
+
+async def _finish(message_id: int, values: dict[Any, Any]) -> None:
+    await OutboxMessage.update(values | {OutboxMessage.locked_until: None}).where(
+        (OutboxMessage.id == message_id) & (OutboxMessage.status == SENDING)
+    )
+
+
+async def _sent(message_id: int, transport: str) -> None:
+    await _finish(
+        message_id,
+        {
+            OutboxMessage.status: SENT,
+            OutboxMessage.transport: transport,
+            OutboxMessage.sent_at: clock.now(),
+            OutboxMessage.last_error: "",
+        },
+    )
+
+
+async def _failed(message_id: int, error: str) -> None:
+    log.warning("message %s failed: %s", message_id, error)
+    await _finish(message_id, {OutboxMessage.status: FAILED, OutboxMessage.last_error: error})
+
+
+async def _deferred(row: dict[str, Any], error: str, *, tried: bool) -> bool:
+    """Back to the queue for a later attempt; True when it was given up instead."""
+    attempts = row["attempts"] if tried else row["attempts"] - 1
+    if attempts >= MAX_ATTEMPTS:
+        await _failed(row["id"], f"{error} (попыток: {attempts})")
+        return True
+    await _finish(
+        row["id"],
+        {
+            OutboxMessage.status: QUEUED,
+            OutboxMessage.attempts: attempts,
+            OutboxMessage.next_attempt_at: clock.now() + retry_delay(max(attempts, 1)),
+            OutboxMessage.last_error: error,
+        },
+    )
+    return False
+
+
+async def deliver(*, limit: int | None = None, settings: Settings | None = None) -> DeliverySummary:
+    """Send what is ready, batch after batch, until nothing is left (or ``limit`` were taken)."""
+    settings = settings or get_settings()
+    lease = timedelta(seconds=settings.mail_lease_seconds)
+    server = parse_smtp_url(settings.smtp_url) if settings.smtp_url else None
+    summary = DeliverySummary()
+    taken = 0
+    connection = Connection(server) if server else None
+    try:
+        while limit is None or taken < limit:
+            size = BATCH if limit is None else min(BATCH, limit - taken)
+            batch = await claim(size, now=clock.now(), lease=lease)
+            if not batch:
+                break
+            taken += len(batch)
+            await _send_batch(batch, connection, settings, summary)
+    finally:
+        if connection is not None:
+            await asyncio.to_thread(connection.close)
+    return summary
+
+
+async def _send_batch(
+    batch: list[dict[str, Any]],
+    connection: Connection | None,
+    settings: Settings,
+    summary: DeliverySummary,
+) -> None:
+    for index, row in enumerate(batch):
+        if connection is None:
+            await _sent(row["id"], "outbox")
+            summary.sent += 1
+            continue
+        try:
+            email = build_email(row, settings)
+            await asyncio.to_thread(connection.send, email)
+        except Permanent as exc:
+            await _failed(row["id"], str(exc))
+            summary.failed += 1
+        except Temporary as exc:
+            # the server is unreachable or busy: this message and the rest of the batch wait
+            for position, waiting in enumerate(batch[index:]):
+                given_up = await _deferred(waiting, str(exc), tried=position == 0)
+                summary.failed += given_up
+                summary.deferred += not given_up
+            log.warning("SMTP unavailable, %d message(s) deferred: %s", len(batch) - index, exc)
+            return
+        else:
+            await _sent(row["id"], "smtp")
+            summary.sent += 1
+
+
+async def pending_count() -> int:
+    """Messages still to send (queued or being sent)."""
+    return int(await OutboxMessage.count().where(OutboxMessage.status.is_in([QUEUED, SENDING])))

@@ -1,0 +1,338 @@
+"""The reminder sweep: what is due today becomes reminder rows, then messages in the outbox.
+
+    sweep(today)
+      1. record: open assignments due up to the policy's horizon, or overdue → the events of
+         ``policy.events`` → ``reminder`` rows, inserted ON CONFLICT DO NOTHING on
+         (assignment, kind, key date): what was recorded before is skipped;
+      2. compose: reminder rows not yet composed are claimed (``composed`` false → true) in
+         small transactions, each together with the messages it makes (one digest a day per
+         user, or one message per reminder), queued in the outbox under unique keys.
+
+Run it twice, or on two workers at once, or kill it half-way: a reminder row exists once, and
+it is claimed by exactly one transaction that also queues its messages, or by none (then the
+next sweep does). Sending is the outbox's job (``tracker.mail.services.deliver``), started by
+the caller after the sweep has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tracker import clock, db
+from tracker.accounts.roles import Role
+from tracker.accounts.tables import User
+from tracker.assignments.lifecycle import OPEN_STATUSES
+from tracker.assignments.tables import Assignment
+from tracker.calendar.services import effective_calendar
+from tracker.calendar.workdays import WorkCalendar
+from tracker.mail import services as mail
+from tracker.reminders import messages
+from tracker.reminders.messages import Item
+from tracker.reminders.policy import Audience, Event, ReminderPolicy, events, horizon
+from tracker.reminders.policy import working_days_between as count_working_days
+from tracker.reminders.settings import load_policy
+from tracker.reminders.tables import Reminder
+from tracker.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+INSERT_CHUNK = 1000
+SCHOOLS_PER_TRANSACTION = 200
+
+
+@dataclass
+class SweepSummary:
+    today: date
+    ran: bool = True
+    reason: str = ""
+    """Why the sweep did nothing (a day off, before the digest hour)."""
+    candidates: int = 0
+    """Open assignments near or past their due date."""
+    reminders: int = 0
+    """New reminder rows."""
+    skipped: int = 0
+    """Reminders already recorded by an earlier sweep: not sent again."""
+    queued: int = 0
+    """Messages put in the outbox."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"today": self.today.isoformat()}
+
+
+async def sweep(
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    force: bool = False,
+    policy: ReminderPolicy | None = None,
+    calendar: WorkCalendar | None = None,
+) -> SweepSummary:
+    """One sweep for ``today`` (the department's date by default).
+
+    Unless ``force``, nothing happens on days off or before the policy's digest hour: beat may
+    call it every few minutes and the day's messages go out once, at the hour."""
+    settings = get_settings()
+    now = now or clock.now()
+    today = today or now.astimezone(settings.tz).date()
+    policy = policy or await load_policy()
+    calendar = calendar or await effective_calendar()
+    summary = SweepSummary(today=today)
+    if not calendar.is_working_day(today):
+        summary.ran, summary.reason = False, "нерабочий день"
+        return summary
+    if not force and now.astimezone(settings.tz).hour < policy.digest_hour:
+        summary.ran, summary.reason = False, f"напоминания рассылаются с {policy.digest_hour}:00"
+        return summary
+    found = await find_events(today, calendar, policy)
+    summary.candidates = len({e.assignment_id for e in found})
+    summary.reminders = await record(found, today)
+    summary.skipped = len(found) - summary.reminders
+    summary.queued = await compose(today, policy)
+    log.info("reminder sweep %s", summary.as_dict())
+    return summary
+
+
+# ---------------------------------------------------------------- 1. record
+
+
+CANDIDATES_SQL = """
+SELECT a.id, a.due_on FROM assignment a JOIN decision d ON d.id = a.decision
+WHERE a.status IN ({statuses}) AND a.due_on IS NOT NULL AND a.due_on <= {{}}
+  AND d.removed_from_control_at IS NULL
+""".format(statuses=", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)))
+"""Open assignments due up to the horizon. The statuses are literals so that the partial
+index ``assignment_open_due_idx`` (migration 0005) serves it: the sweep reads what is due,
+not the whole table."""
+
+
+async def find_events(today: date, calendar: WorkCalendar, policy: ReminderPolicy) -> list[Event]:
+    rows = await Assignment.raw(CANDIDATES_SQL, horizon(today, calendar, policy))
+    distance: dict[date, int] = {}  # working days between today and a due date, per due date
+    found: list[Event] = []
+    for row in rows:
+        due = row["due_on"]
+        if isinstance(due, str):  # raw SQLite rows keep dates as text
+            due = date.fromisoformat(due)
+        if due not in distance:
+            start, end = (today, due) if due >= today else (due, today)
+            distance[due] = count_working_days(start, end, calendar)
+        found += events(
+            row["id"],
+            due,
+            today=today,
+            calendar=calendar,
+            policy=policy,
+            working_days_to=distance[due],
+        )
+    return found
+
+
+async def record(found: Sequence[Event], today: date) -> int:
+    """Insert the events as reminder rows; returns how many were new."""
+    created = 0
+    for start in range(0, len(found), INSERT_CHUNK):
+        chunk = found[start : start + INSERT_CHUNK]
+        rows = await (
+            Reminder.insert(
+                *[
+                    Reminder(
+                        assignment=e.assignment_id,
+                        kind=e.kind,
+                        key_on=e.key_on,
+                        due_on=e.due_on,
+                        created_on=today,
+                        composed=False,
+                    )
+                    for e in chunk
+                ]
+            )
+            .on_conflict(
+                target=(Reminder.assignment, Reminder.kind, Reminder.key_on), action="DO NOTHING"
+            )
+            .returning(Reminder.id)
+        )
+        created += len(rows)
+    return created
+
+
+# ---------------------------------------------------------------- 2. compose
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    email: str
+    name: str
+
+
+async def compose(today: date, policy: ReminderPolicy) -> int:
+    """Turn every reminder row not yet composed into messages; returns how many were queued."""
+    pending = await Reminder.select(
+        Reminder.kind, Reminder.assignment.school.as_alias("school")
+    ).where(Reminder.composed == False)  # noqa: E712 - SQL
+    school_ids = sorted(
+        {r["school"] for r in pending if messages.audience_of(r["kind"]) is Audience.SCHOOL}
+    )
+    head_kinds = any(messages.audience_of(r["kind"]) is Audience.HEAD for r in pending)
+    queued = 0
+    for start in range(0, len(school_ids), SCHOOLS_PER_TRANSACTION):
+        queued += await _compose_schools(
+            school_ids[start : start + SCHOOLS_PER_TRANSACTION], today, policy
+        )
+    if head_kinds:
+        queued += await _compose_heads(today, policy)
+    return queued
+
+
+HEAD_KINDS = sorted(messages.HEAD_KINDS)
+
+
+async def _claim(where: Any) -> list[Item]:
+    """Mark the matching uncomposed reminders composed and return them as items. Only this
+    transaction gets them: a concurrent composer's update finds them composed already."""
+    ids = [r["id"] for r in await Reminder.select(Reminder.id).where(where)]
+    if not ids:
+        return []
+    claimed = await (
+        Reminder.update({Reminder.composed: True})
+        .where(Reminder.id.is_in(ids) & (Reminder.composed == False))  # noqa: E712
+        .returning(Reminder.id)
+    )
+    return await _items([r["id"] for r in claimed])
+
+
+async def _items(reminder_ids: list[int]) -> list[Item]:
+    if not reminder_ids:
+        return []
+    a = Reminder.assignment
+    rows = await Reminder.select(
+        Reminder.id,
+        Reminder.kind,
+        a.id.as_alias("assignment_id"),
+        a.due_on.as_alias("due_on"),
+        a.period.as_alias("period"),
+        a.school.as_alias("school_id"),
+        a._.school._.name.as_alias("school_name"),
+        a._.decision._.number.as_alias("decision_number"),
+        a._.decision._.text.as_alias("decision_text"),
+        a._.decision._.meeting._.date.as_alias("meeting_date"),
+    ).where(Reminder.id.is_in(reminder_ids))
+    return [
+        Item(
+            reminder_id=r["id"],
+            assignment_id=r["assignment_id"],
+            kind=r["kind"],
+            due_on=r["due_on"],
+            school_id=r["school_id"],
+            school_name=r["school_name"],
+            decision_number=r["decision_number"],
+            decision_text=r["decision_text"],
+            meeting_date=r["meeting_date"],
+            period=r["period"],
+        )
+        for r in rows
+    ]
+
+
+async def _compose_schools(school_ids: list[int], today: date, policy: ReminderPolicy) -> int:
+    async with db.transaction():
+        items = await _claim(
+            (Reminder.composed == False)  # noqa: E712
+            & Reminder.assignment.school.is_in(school_ids)
+            & Reminder.kind.not_in(HEAD_KINDS)
+        )
+        if not items:
+            return 0
+        by_school: dict[int, list[Item]] = defaultdict(list)
+        for item in items:
+            by_school[item.school_id].append(item)
+        users = await _school_users(list(by_school))
+        outgoing = [
+            message
+            for school_id, school_items in by_school.items()
+            for message in _messages(
+                users.get(school_id, []), school_items, Audience.SCHOOL, today, policy
+            )
+        ]
+        return len(await mail.queue(outgoing))
+
+
+async def _compose_heads(today: date, policy: ReminderPolicy) -> int:
+    async with db.transaction():
+        items = await _claim(
+            (Reminder.composed == False)  # noqa: E712
+            & Reminder.kind.is_in(HEAD_KINDS)
+        )
+        if not items:
+            return 0
+        heads = await _users(User.role == Role.HEAD.value)
+        return len(await mail.queue(_messages(heads, items, Audience.HEAD, today, policy)))
+
+
+async def _users(where: Any) -> list[Recipient]:
+    rows = await (
+        User.select(User.id, User.email, User.full_name)
+        .where(where & (User.is_active == True))  # noqa: E712
+        .order_by(User.id)
+    )
+    return [Recipient(r["id"], r["email"], r["full_name"]) for r in rows]
+
+
+async def _school_users(school_ids: list[int]) -> dict[int, list[Recipient]]:
+    rows = await (
+        User.select(User.id, User.email, User.full_name, User.school)
+        .where(
+            (User.role == Role.SCHOOL.value)
+            & User.school.is_in(school_ids)
+            & (User.is_active == True)  # noqa: E712
+        )
+        .order_by(User.id)
+    )
+    found: dict[int, list[Recipient]] = defaultdict(list)
+    for r in rows:
+        found[r["school"]].append(Recipient(r["id"], r["email"], r["full_name"]))
+    return found
+
+
+def _messages(
+    recipients: Iterable[Recipient],
+    items: list[Item],
+    audience: Audience,
+    today: date,
+    policy: ReminderPolicy,
+) -> list[mail.Outgoing]:
+    """One digest per recipient, or one message per reminder and recipient."""
+    base_url = get_settings().base_url
+    groups = [items] if policy.daily_digest else [[item] for item in items]
+    outgoing: list[mail.Outgoing] = []
+    for recipient in recipients:
+        for group in groups:
+            first = min(item.reminder_id for item in group)
+            key = (
+                f"digest:{recipient.user_id}:{today.isoformat()}:{first}"
+                if policy.daily_digest
+                else f"reminder:{first}:{recipient.user_id}"
+            )
+            rendered = messages.render(
+                audience=audience,
+                recipient_name=recipient.name,
+                items=group,
+                today=today,
+                base_url=base_url,
+            )
+            outgoing.append(
+                mail.Outgoing(
+                    key=key,
+                    to=recipient.email,
+                    subject=rendered.subject,
+                    text=rendered.text,
+                    html=rendered.html,
+                    user_id=recipient.user_id,
+                )
+            )
+    return outgoing
