@@ -17,6 +17,7 @@ import sys
 import warnings
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -124,6 +125,28 @@ async def cmd_protocol_parse(args: argparse.Namespace, settings: Settings) -> in
     return 0
 
 
+# --- tracker remind --------------------------------------------------------------------------
+
+
+async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
+    """One reminder sweep now (whatever the hour), then send what it queued (CONTRACT.md)."""
+    from tracker.mail import services as mail  # noqa: PLC0415
+    from tracker.reminders import services as reminders  # noqa: PLC0415
+
+    await _require_schema()
+    summary = await reminders.sweep(today=args.today, force=True)
+    delivery = await mail.deliver()
+    print(json.dumps(summary.as_dict() | delivery.as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
 # --- tracker run (embedded) and tracker serve (production) -------------------------------------
 
 
@@ -134,7 +157,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         _save_demo_logins(settings, await _load_demo())
     print(f"Decision Tracker: http://{args.host}:{args.port}/", flush=True)
     _print_demo_logins(settings)
-    with embedded_workers(settings):
+    with embedded_workers():
         await _serve(args.host, args.port, settings)
     return 0
 
@@ -147,11 +170,13 @@ async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 @contextmanager
-def embedded_workers(settings: Settings) -> Iterator[None]:
-    """The hook for the Celery worker and beat that ``tracker run`` keeps inside its process
-    (``memory://`` broker, no Redis). There are no tasks yet: they arrive with the reminders
-    issue, which starts the worker and beat threads here and stops them on the way out."""
-    yield
+def embedded_workers() -> Iterator[None]:
+    """The Celery worker and beat of the embedded mode, in threads of this process: reminders,
+    digests and the outbox keep going while ``tracker run`` serves the app."""
+    from workers.embedded import embedded_workers as workers  # noqa: PLC0415 - Celery is heavy
+
+    with workers():
+        yield
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -278,6 +303,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument("file", help="the protocol: .txt, .md or .docx")
     parse.set_defaults(handler=cmd_protocol_parse)
+
+    remind = commands.add_parser(
+        "remind", help="run one reminder sweep now and send what it queued; prints JSON"
+    )
+    remind.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        help="the sweep's date, YYYY-MM-DD (default: today in TRACKER_TIMEZONE)",
+    )
+    remind.set_defaults(handler=cmd_remind)
 
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(title="commands", dest="user_command", required=True)

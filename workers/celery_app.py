@@ -2,7 +2,7 @@
 
 Production starts it as ``celery -A workers.celery_app worker`` and ``… beat`` (see compose.yaml)
 with Redis as the broker; without ``REDIS_URL`` the broker is ``memory://``, for the worker and
-beat that ``tracker run`` will keep inside its own process.
+beat that ``tracker run`` keeps inside its own process (``workers.embedded``).
 
 A task takes ids, is safe to run twice (``acks_late`` means a task whose worker dies is run
 again), and returns a small JSON summary.
@@ -11,13 +11,14 @@ again), and returns a small JSON summary.
 from __future__ import annotations
 
 from celery import Celery
+from celery.schedules import crontab
 
 import tracker.piccolo_conf  # noqa: F401 - configures Piccolo's engine in a worker process
 from tracker.settings import Settings, get_settings
 
 
 def make_celery(settings: Settings) -> Celery:
-    app = Celery("tracker", broker=settings.redis_url or "memory://")
+    app = Celery("tracker", broker=settings.redis_url or "memory://", include=["workers.tasks"])
     app.conf.update(
         accept_content=["json"],
         task_serializer="json",
@@ -27,10 +28,30 @@ def make_celery(settings: Settings) -> Celery:
         timezone=settings.timezone,
         enable_utc=True,
         broker_connection_retry_on_startup=True,
-        # Periodic tasks, each a name, a task and a crontab in the department's time zone.
-        # Empty on purpose: the reminder sweep and the daily digests arrive with the
-        # reminders issue, together with the task modules the app then includes.
-        beat_schedule={},
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
+        # Periodic tasks, in the department's time zone (``timezone`` above). Each is safe to
+        # run again, so a beat that restarts or runs late loses nothing and repeats nothing.
+        beat_schedule={
+            # Every 10 minutes; the sweep itself waits for a working day and the policy's
+            # digest hour, so the day's reminders go out once, at that hour (or as soon
+            # after it as a worker is up).
+            "reminder-sweep": {
+                "task": "tracker.sweep_reminders",
+                "schedule": crontab(minute="*/10"),
+            },
+            # Every minute: what the sweep queued, retries whose backoff is over, messages
+            # a dead worker left half-sent, and whatever waited while the broker was down.
+            "deliver-outbox": {"task": "tracker.deliver_outbox", "schedule": crontab()},
+            # Just after midnight: the next month's or quarter's periodic assignments.
+            "generate-periods": {
+                "task": "tracker.generate_periods",
+                "schedule": crontab(hour="0", minute="20"),
+            },
+            "delete-expired-sessions": {
+                "task": "tracker.delete_expired_sessions",
+                "schedule": crontab(hour="3", minute="40"),
+            },
+        },
     )
     return app
 

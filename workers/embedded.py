@@ -1,0 +1,39 @@
+"""The worker and beat that ``tracker run`` keeps inside its own process (no Redis).
+
+The broker is Celery's in-memory transport, shared by a worker thread (solo pool: one task at
+a time) and a beat thread; the web app runs beside them. Nothing of the broker survives a
+restart, and nothing needs to: every task is re-derived from the database by the next beat
+tick (the sweep, the outbox delivery), so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from celery.beat import EmbeddedService
+from celery.contrib.testing.worker import start_worker
+
+from workers.celery_app import app
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def embedded_workers() -> Iterator[None]:
+    """A worker thread and a beat thread for as long as the block runs."""
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    ):
+        beat = EmbeddedService(app, thread=True)
+        beat.start()
+        log.info("embedded worker and beat started")
+        try:
+            yield
+        finally:
+            beat.stop()
