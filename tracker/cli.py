@@ -17,6 +17,7 @@ import sys
 import warnings
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -158,7 +159,8 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     print(f"Decision Tracker: http://{args.host}:{args.port}/", flush=True)
     _print_demo_logins(settings)
     with embedded_workers():
-        await _serve(args.host, args.port, settings)
+        # no PostgreSQL pool: the worker thread shares the engine, and a pool is one loop's
+        await _serve(args.host, args.port, replace(settings, db_pool=False))
     return 0
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from celery.beat import EmbeddedService
 from celery.contrib.testing.worker import start_worker
 
+from workers import tasks
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,9 @@ log = logging.getLogger(__name__)
 
 @contextmanager
 def embedded_workers() -> Iterator[None]:
-    """A worker thread and a beat thread for as long as the block runs."""
+    """A worker thread and a beat thread for as long as the block runs. The web app beside
+    them must not open a PostgreSQL pool either (``tracker run`` opens none)."""
+    tasks.pooled = False
     with start_worker(
         app,
         pool="solo",

@@ -12,21 +12,29 @@ from kombu.exceptions import OperationalError
 from piccolo.utils.sync import run_sync
 
 from tracker import db
+from tracker.settings import get_settings
 from workers.celery_app import app
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+pooled = True
+"""Open a PostgreSQL pool around each task (a worker process of its own). The embedded mode
+turns it off: there the engine is shared with the web app, and a pool belongs to one loop."""
+
 
 def run(work: Callable[[], Awaitable[T]]) -> T:
     """Run a service coroutine from a task: a fresh event loop, the PostgreSQL pool around it."""
+    use_pool = pooled and get_settings().db_pool
 
     async def scoped() -> T:
-        await db.open_pool()
+        if use_pool:
+            await db.open_pool()
         try:
             return await work()
         finally:
-            await db.close_pool()
+            if use_pool:
+                await db.close_pool()
 
     return run_sync(scoped())
 
