@@ -28,6 +28,9 @@ def make_celery(settings: Settings) -> Celery:
         timezone=settings.timezone,
         enable_utc=True,
         broker_connection_retry_on_startup=True,
+        # the in-memory broker of the embedded mode is polled: often enough that a task
+        # starts at once and Ctrl-C stops the worker within a second
+        broker_transport_options={} if settings.redis_url else {"polling_interval": 0.2},
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
         # Periodic tasks, in the department's time zone (``timezone`` above). Each is safe to
         # run again, so a beat that restarts or runs late loses nothing and repeats nothing.
