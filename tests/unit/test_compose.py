@@ -100,7 +100,16 @@ def test_migrate_runs_once_postgres_is_healthy(services: dict[str, dict[str, Any
 def test_migrate_runs_before_the_app(services: dict[str, dict[str, Any]], name: str) -> None:
     depends_on = services[name]["depends_on"]
     assert depends_on["migrate"]["condition"] == "service_completed_successfully"
-    assert depends_on["redis"]["condition"] == "service_healthy"
+
+
+@pytest.mark.parametrize("name", ["worker", "beat"])
+def test_workers_wait_for_their_broker(services: dict[str, dict[str, Any]], name: str) -> None:
+    assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_web_does_not_need_redis(services: dict[str, dict[str, Any]]) -> None:
+    """Pages and reports keep working while Redis is down (sessions are in the database)."""
+    assert "redis" not in services["web"]["depends_on"]
 
 
 def test_web_serves_without_migrating(services: dict[str, dict[str, Any]]) -> None:
