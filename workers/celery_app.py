@@ -28,6 +28,7 @@ def make_celery(settings: Settings) -> Celery:
         timezone=settings.timezone,
         enable_utc=True,
         broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,  # Redis down for an hour: wait, then go on
         # the in-memory broker of the embedded mode is polled: often enough that a task
         # starts at once and Ctrl-C stops the worker within a second
         broker_transport_options={} if settings.redis_url else {"polling_interval": 0.2},
