@@ -15,8 +15,6 @@ from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
-from litestar.stores.base import Store
-from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from tracker import db
@@ -24,6 +22,7 @@ from tracker.settings import Settings, get_settings
 from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.routes import ROUTE_HANDLERS
+from tracker.web.sessions import DatabaseStore
 from tracker.web.templating import make_environment
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -34,14 +33,6 @@ log = logging.getLogger("tracker")
 @get("/healthz", include_in_schema=False, sync_to_thread=False)
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
-
-
-def _session_store(settings: Settings) -> Store:
-    if settings.redis_url:
-        from litestar.stores.redis import RedisStore  # noqa: PLC0415 - only with Redis
-
-        return RedisStore.with_client(url=settings.redis_url, namespace="tracker-sessions")
-    return FileStore(path=settings.data_dir / "sessions")
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -66,7 +57,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             session_config.middleware,
             DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS),
         ],
-        stores={"sessions": _session_store(settings)},
+        # Sessions live in the database in every mode: pages keep working while Redis is down.
+        stores={"sessions": DatabaseStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
