@@ -39,7 +39,7 @@ class Settings:
     """Configuration of one process: web, worker or CLI alike."""
 
     data_dir: Path
-    """``TRACKER_DATA_DIR``: uploaded files, sessions and the default SQLite file."""
+    """``TRACKER_DATA_DIR``: uploaded files, the secret key, beat's schedule, the default SQLite file."""
     database_url: str
     """``DATABASE_URL``: ``sqlite:///path`` (default ``<data_dir>/tracker.sqlite``) or ``postgresql://…``."""
     redis_url: str
