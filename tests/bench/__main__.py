@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 
-from tests.bench import bench_parser
+from tests.bench import bench_parser, bench_reminders
 from tests.bench.harness import print_table
 
-BENCHMARKS = [bench_parser]
+BENCHMARKS = [bench_parser, bench_reminders]
 
 
 def main() -> int:
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, {platform.node()}")
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {platform.machine()}, Python {platform.python_version()}, {platform.node()},"
+        f" {os.cpu_count()} CPUs, load average {load:.1f} (figures are worth less above 1)"
+    )
     figures = [figure for module in BENCHMARKS for figure in module.run()]
     print_table(figures)
     return 0 if all(f.met for f in figures) else 1

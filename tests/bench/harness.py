@@ -46,7 +46,7 @@ def print_table(figures: list[Figure]) -> None:
             f"{f.baseline_ms:.2f}",
             f"{f.ratio:.2f}",
             f.goal,
-            "yes" if f.met else "NO",
+            "PASS" if f.met else "MISS",
         )
         for f in figures
     ]
