@@ -5,6 +5,7 @@ import pytest
 from tests.support.http import ApiClient
 
 CONTRACT = [
+    ("get", "/api/v1/outbox"),
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/schools"),
     ("post", "/api/v1/schools"),

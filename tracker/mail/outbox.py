@@ -18,9 +18,8 @@ from tracker import clock, db
 from tracker.accounts.roles import Actor, Permission
 from tracker.audit import services as audit
 from tracker.errors import ConflictError, NotFoundError, ValidationError
+from tracker.mail.services import FAILED, QUEUED, SENDING, SENT
 from tracker.mail.tables import OutboxMessage
-
-QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
 
 STATUS_LABELS = {
     QUEUED: "в очереди",
