@@ -64,7 +64,7 @@ class PeriodSpan:
 
     @property
     def key(self) -> str:
-        """"2024-03", "2024-Q1" or "2024": what ``Assignment.period`` stores."""
+        """ "2024-03", "2024-Q1" or "2024": what ``Assignment.period`` stores."""
         if self.period is Period.MONTHLY:
             return f"{self.start.year}-{self.start.month:02d}"
         if self.period is Period.QUARTERLY:
@@ -132,3 +132,36 @@ def due_date(
     if rule.kind is DeadlineKind.PERIODIC and rule.period is not None:
         return next_period_due(rule.period, rule.days, assigned_on)
     return assigned_on + timedelta(days=default_term_days)
+
+
+MONTHS_NOMINATIVE = (
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
+)
+QUARTERS_ROMAN = ("I", "II", "III", "IV")
+
+
+def period_label(key: str) -> str:
+    """A period key (``PeriodSpan.key``) in Russian: "2024-03" → «за март 2024»,
+    "2024-Q1" → «за I квартал 2024», "2024" → «за 2024 год»; "" (not periodic) → "".
+    A key of another shape is returned as it is."""
+    year, _, part = key.partition("-")
+    if not (len(year) == 4 and year.isdigit()):
+        return key
+    if not part:
+        return f"за {year} год"
+    if part.startswith("Q") and part[1:] in {"1", "2", "3", "4"}:
+        return f"за {QUARTERS_ROMAN[int(part[1:]) - 1]} квартал {year}"
+    if len(part) == 2 and part.isdigit() and 1 <= int(part) <= 12:
+        return f"за {MONTHS_NOMINATIVE[int(part) - 1]} {year}"
+    return key

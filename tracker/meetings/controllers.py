@@ -24,10 +24,12 @@ from tracker.meetings import services as meetings
 from tracker.meetings.schemas import (
     AssignIn,
     AssignmentOut,
+    DecisionOut,
     MeetingCreatedOut,
     MeetingIn,
     MeetingOut,
     MeetingSummaryOut,
+    RemoveFromControlIn,
 )
 from tracker.schools.services import AllSchools, ChosenSchools, GroupOfSchools, SchoolTarget
 from tracker.web.auth import CurrentActor
@@ -310,6 +312,8 @@ async def _decision_context(actor: Actor, decision_id: int, **extra: Any) -> Con
         "page": await meetings.decision_page(actor, decision_id),
         "values": {"target": "", "group": "", "schools": [], "due_on": ""},
         "errors": {},
+        "control_values": {"comment": ""},
+        "control_errors": {},
     }
     return context | extra
 
@@ -353,6 +357,37 @@ class DecisionPagesController(Controller):
             swap = fragment("meetings/_assign_form.html", context)
         return back_to(request, f"/decisions/{decision_id}", swap)
 
+    @post(
+        "/{decision_id:int}/remove-from-control",
+        status_code=200,
+        guards=[requires(Permission.REVIEW)],
+    )
+    async def remove_from_control(
+        self, request: AnyRequest, actor: CurrentActor, decision_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = Form(await request.form())
+        values = {"comment": form.text("comment", max_length=meetings.MAX_TEXT)}
+        try:
+            form.check()
+            await meetings.remove_from_control(actor, decision_id, comment=values["comment"])
+        except ValidationError as exc:
+            context = await _decision_context(
+                actor, decision_id, control_values=values, control_errors=exc.errors
+            )
+            return page(
+                request,
+                "meetings/decision.html",
+                context,
+                fragment="meetings/_control.html",
+                status_code=422,
+            )
+        flash(request, "Решение снято с контроля.", category="success")
+        swap = None
+        if is_htmx(request):
+            context = await _decision_context(actor, decision_id, saved_control=True)
+            swap = fragment("meetings/_control.html", context)
+        return back_to(request, f"/decisions/{decision_id}", swap)
+
 
 # ---------------------------------------------------------------------------- JSON API
 
@@ -391,3 +426,26 @@ class MeetingApiController(Controller):
         no action («Принять к сведению», control) is a 409."""
         rows = await assignments.assign(actor, decision_id, data.target(), due_on=data.due_on)
         return [AssignmentOut.of(r) for r in rows]
+
+    @post(
+        "/decisions/{decision_id:int}/remove-from-control",
+        status_code=200,
+        guards=[requires(Permission.REVIEW)],
+    )
+    async def remove_from_control(
+        self,
+        actor: CurrentActor,
+        decision_id: FromPath[int],
+        data: JSONBody[RemoveFromControlIn | None] = None,
+    ) -> DecisionOut:
+        """«Снять решение с контроля» (the head only): an ongoing obligation ends, a periodic
+        one gets no more periods, nothing of it is reminded. Open assignments stay as they
+        are. Answers the decision with ``removed_from_control_at``; 409 when it is already
+        removed or is of a kind that is not tracked."""
+        await meetings.remove_from_control(actor, decision_id, comment=data.comment if data else "")
+        page = await meetings.decision_page(actor, decision_id)
+        return DecisionOut.of(
+            page.decision,
+            agenda_item=page.agenda_item.position if page.agenda_item else None,
+            progress=page.progress,
+        )

@@ -10,7 +10,7 @@ so the parser's output can be sent back as it is.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -18,6 +18,7 @@ from tracker.assignments.lifecycle import Status
 from tracker.assignments.services import AssignmentRow, Progress
 from tracker.calendar.deadlines import DeadlineKind, DeadlineRule, Period
 from tracker.meetings.services import (
+    MAX_TEXT,
     AgendaDraft,
     CreatedMeeting,
     DecisionDraft,
@@ -137,6 +138,12 @@ class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
         return AllSchools()
 
 
+class RemoveFromControlIn(msgspec.Struct, forbid_unknown_fields=True):
+    """«Снять решение с контроля»: why, or by which protocol (optional)."""
+
+    comment: Annotated[str, msgspec.Meta(max_length=MAX_TEXT)] = ""
+
+
 # ---------------------------------------------------------------- out
 
 
@@ -242,6 +249,26 @@ class DecisionOut(msgspec.Struct):
     text: str
     deadline: DeadlineOut
     progress: ProgressOut
+    removed_from_control_at: dt.datetime | None = None
+    """When it was removed from control («снято с контроля»); null while under control."""
+
+    @classmethod
+    def of(
+        cls, decision: DecisionView, *, agenda_item: int | None, progress: Progress
+    ) -> DecisionOut:
+        return cls(
+            id=decision.id,
+            position=decision.position,
+            number=decision.number,
+            agenda_item=agenda_item,
+            agenda_item_id=decision.agenda_item_id,
+            kind=decision.kind,
+            addressee=decision.addressee,
+            text=decision.text,
+            deadline=DeadlineOut.of(decision),
+            progress=ProgressOut.of(progress),
+            removed_from_control_at=decision.removed_from_control_at,
+        )
 
 
 class MeetingOut(msgspec.Struct):
@@ -269,17 +296,10 @@ class MeetingOut(msgspec.Struct):
                 for a in page.detail.agenda
             ],
             decisions=[
-                DecisionOut(
-                    id=d.id,
-                    position=d.position,
-                    number=d.number,
+                DecisionOut.of(
+                    d,
                     agenda_item=page.agenda_number(d.agenda_item_id),
-                    agenda_item_id=d.agenda_item_id,
-                    kind=d.kind,
-                    addressee=d.addressee,
-                    text=d.text,
-                    deadline=DeadlineOut.of(d),
-                    progress=ProgressOut.of(page.progress[d.id]),
+                    progress=page.progress[d.id],
                 )
                 for d in page.detail.decisions
             ],

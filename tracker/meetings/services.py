@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -15,9 +15,10 @@ from tracker import clock, db
 from tracker.accounts.roles import Actor, Permission
 from tracker.audit import services as audit
 from tracker.calendar.deadlines import KIND_LABELS, DeadlineKind, DeadlineRule, Period
-from tracker.errors import NotFoundError, ValidationError
+from tracker.errors import ConflictError, NotFoundError, ValidationError
 from tracker.meetings.tables import AgendaItem, Decision, Meeting
 from tracker.schools.services import GroupView, SchoolView, list_groups, list_schools
+from tracker.settings import get_settings
 
 if TYPE_CHECKING:  # assignments imports this module: no cycle at run time
     from tracker.assignments.services import AssignmentSummary, Progress
@@ -117,10 +118,18 @@ class DecisionView:
     kind: DecisionKind
     addressee: str
     deadline: DeadlineRule
+    removed_from_control_at: datetime | None = None
+    """When the department removed it from control («снято с контроля»); None while it is
+    under control (or was never tracked)."""
 
     @property
     def kind_label(self) -> str:
         return self.kind.label
+
+    @property
+    def under_control(self) -> bool:
+        """Tracked and not removed from control: assignments, periods and reminders go on."""
+        return self.kind.is_tracked and self.removed_from_control_at is None
 
     @property
     def deadline_label(self) -> str:
@@ -437,6 +446,7 @@ def decision_view(row: dict[str, object]) -> DecisionView:
             working_days=row["deadline_working_days"],  # type: ignore[arg-type]
             days=row["deadline_days"],  # type: ignore[arg-type]
         ),
+        removed_from_control_at=row.get("removed_from_control_at"),  # type: ignore[arg-type]
     )
 
 
@@ -542,7 +552,9 @@ class DecisionPage:
     """Active schools, for choosing addressees."""
     groups: tuple[GroupView, ...]
     can_assign: bool
-    """The actor may assign and the decision is of a kind that is tracked."""
+    """The actor may assign and the decision is under control (tracked, not removed)."""
+    can_remove_from_control: bool = False
+    """The actor is the head and the decision is still under control."""
 
     @property
     def assigned_school_ids(self) -> frozenset[int]:
@@ -572,5 +584,49 @@ async def decision_page(
         progress=progress.get(decision_id) or assignments.Progress(),
         schools=tuple(await list_schools(actor)),
         groups=tuple(await list_groups(actor)),
-        can_assign=actor.can(Permission.ASSIGN) and decision.kind.is_tracked,
+        can_assign=actor.can(Permission.ASSIGN) and decision.under_control,
+        can_remove_from_control=actor.can(Permission.REVIEW) and decision.under_control,
     )
+
+
+# ---------------------------------------------------------------- control
+
+
+async def remove_from_control(actor: Actor, decision_id: int, *, comment: str = "") -> None:
+    """«Снять решение с контроля» (the head): an ongoing obligation ends, a periodic one gets
+    no more periods, and nothing of it is reminded any more. Open assignments stay as they
+    are. Once only: a second time is a conflict, even when two heads click at once."""
+    actor.require(Permission.REVIEW)
+    comment = comment.strip()
+    if len(comment) > MAX_TEXT:
+        raise ValidationError.single("comment", f"Комментарий длиннее {MAX_TEXT} символов.")
+    row = await Decision.select(Decision.kind).where(Decision.id == decision_id).first()
+    if row is None:
+        raise NotFoundError("Решение не найдено.")
+    kind = DecisionKind(row["kind"])
+    if not kind.is_tracked:
+        raise ConflictError(f"Решение вида «{kind.label}» не стоит на контроле.")
+    now = clock.now()
+    async with db.transaction():
+        changed = (
+            await Decision.update({Decision.removed_from_control_at: now})
+            .where((Decision.id == decision_id) & Decision.removed_from_control_at.is_null())
+            .returning(Decision.id)
+        )
+        if not changed:
+            removed = (
+                await Decision.select(Decision.removed_from_control_at)
+                .where(Decision.id == decision_id)
+                .first()
+            )
+            at = (removed or {}).get("removed_from_control_at")
+            on = f" {at.astimezone(get_settings().tz):%d.%m.%Y}" if at else ""
+            raise ConflictError(f"Решение уже снято с контроля{on}.")
+        await audit.record(
+            actor,
+            "decision",
+            decision_id,
+            "remove_from_control",
+            before={"removed_from_control_at": None},
+            after={"removed_from_control_at": now} | ({"comment": comment} if comment else {}),
+        )

@@ -7,6 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from tracker.calendar.deadlines import period_label
 from tracker.settings import REPO_ROOT, get_settings
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -74,6 +75,7 @@ def make_environment() -> Environment:
         "ru_date": ru_date,
         "ru_datetime": ru_datetime,
         "ru_long_date": ru_long_date,
+        "period_label": period_label,
     }
     env.filters.update(filters)
     env.globals["plural_ru"] = plural_ru
