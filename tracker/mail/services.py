@@ -10,7 +10,9 @@ rows in small batches:
                                                  after MAX_ATTEMPTS
 
 A claim holds a row for ``TRACKER_MAIL_LEASE_SECONDS``; a worker that dies (SIGKILL) leaves its
-rows in ``sending`` and another worker takes them over once the lease is past. Each message is
+rows in ``sending`` and another worker takes them over once the lease is past. The claim counts
+an attempt, and the count identifies the claim: before each send a worker renews its hold where
+the count is still its own, so a live but slow worker skips what another has taken over. Each message is
 marked sent right after the server accepted it, so a dead worker can at most have the one
 message it was handing over at that instant sent again — with the same ``Message-ID``, which
 mail systems use to drop such a repeat. Without ``SMTP_URL`` nothing leaves the machine: a
@@ -127,7 +129,11 @@ def parse_smtp_url(url: str) -> SmtpServer:
 
 
 class Temporary(Exception):  # noqa: N818 - reads as "a temporary failure"
-    """The message may go through later (server down, 4xx)."""
+    """The message may go through later (4xx for it)."""
+
+
+class Unreachable(Temporary):
+    """The server is down or the session broke: no message can go now."""
 
 
 class Permanent(Exception):  # noqa: N818
@@ -158,7 +164,7 @@ class Connection:
             if server.user:
                 smtp.login(server.user, server.password)
         except (OSError, smtplib.SMTPException) as exc:
-            raise Temporary(f"SMTP-сервер недоступен: {exc}") from exc
+            raise Unreachable(f"SMTP-сервер недоступен: {exc}") from exc
         self.smtp = smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -174,7 +180,7 @@ class Connection:
             raise _by_code(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.smtp = None  # the session is gone; the next message opens a new one
-            raise Temporary(f"Соединение с SMTP-сервером прервано: {exc}") from exc
+            raise Unreachable(f"Соединение с SMTP-сервером прервано: {exc}") from exc
         if refused:
             code, reply = next(iter(refused.values()))
             raise _by_code(code, reply)
@@ -277,15 +283,33 @@ async def claim(limit: int, *, now: datetime, lease: timedelta) -> list[dict[str
         )
 
 
-async def _finish(message_id: int, values: dict[Any, Any]) -> None:
-    await OutboxMessage.update(values | {OutboxMessage.locked_until: None}).where(
-        (OutboxMessage.id == message_id) & (OutboxMessage.status == SENDING)
+async def _still_mine(row: dict[str, Any], lease: timedelta) -> bool:
+    """Renew the hold on a claimed message just before sending it; False when it is no longer
+    this worker's (its lease ran out and another worker claimed it: ``attempts`` moved on)."""
+    renewed = await (
+        OutboxMessage.update({OutboxMessage.locked_until: clock.now() + lease})
+        .where(_held(row))
+        .returning(OutboxMessage.id)
+    )
+    return bool(renewed)
+
+
+def _held(row: dict[str, Any]) -> Any:
+    """The message is still in the hands of the claim that returned ``row``."""
+    return (
+        (OutboxMessage.id == row["id"])
+        & (OutboxMessage.status == SENDING)
+        & (OutboxMessage.attempts == row["attempts"])
     )
 
 
-async def _sent(message_id: int, transport: str) -> None:
+async def _finish(row: dict[str, Any], values: dict[Any, Any]) -> None:
+    await OutboxMessage.update(values | {OutboxMessage.locked_until: None}).where(_held(row))
+
+
+async def _sent(row: dict[str, Any], transport: str) -> None:
     await _finish(
-        message_id,
+        row,
         {
             OutboxMessage.status: SENT,
             OutboxMessage.transport: transport,
@@ -295,19 +319,19 @@ async def _sent(message_id: int, transport: str) -> None:
     )
 
 
-async def _failed(message_id: int, error: str) -> None:
-    log.warning("message %s failed: %s", message_id, error)
-    await _finish(message_id, {OutboxMessage.status: FAILED, OutboxMessage.last_error: error})
+async def _failed(row: dict[str, Any], error: str) -> None:
+    log.warning("message %s failed: %s", row["id"], error)
+    await _finish(row, {OutboxMessage.status: FAILED, OutboxMessage.last_error: error})
 
 
 async def _deferred(row: dict[str, Any], error: str, *, tried: bool) -> bool:
     """Back to the queue for a later attempt; True when it was given up instead."""
     attempts = row["attempts"] if tried else row["attempts"] - 1
     if attempts >= MAX_ATTEMPTS:
-        await _failed(row["id"], f"{error} (попыток: {attempts})")
+        await _failed(row, f"{error} (попыток: {attempts})")
         return True
     await _finish(
-        row["id"],
+        row,
         {
             OutboxMessage.status: QUEUED,
             OutboxMessage.attempts: attempts,
@@ -346,27 +370,34 @@ async def _send_batch(
     settings: Settings,
     summary: DeliverySummary,
 ) -> None:
+    lease = timedelta(seconds=settings.mail_lease_seconds)
     for index, row in enumerate(batch):
         if connection is None:
-            await _sent(row["id"], "outbox")
+            await _sent(row, "outbox")
             summary.sent += 1
             continue
+        if not await _still_mine(row, lease):
+            continue  # this worker was too slow: another one has taken the message over
         try:
             email = build_email(row, settings)
             await asyncio.to_thread(connection.send, email)
         except Permanent as exc:
-            await _failed(row["id"], str(exc))
+            await _failed(row, str(exc))
             summary.failed += 1
-        except Temporary as exc:
-            # the server is unreachable or busy: this message and the rest of the batch wait
+        except Unreachable as exc:
+            # the server is down: this message and the rest of the batch wait
             for position, waiting in enumerate(batch[index:]):
                 given_up = await _deferred(waiting, str(exc), tried=position == 0)
                 summary.failed += given_up
                 summary.deferred += not given_up
             log.warning("SMTP unavailable, %d message(s) deferred: %s", len(batch) - index, exc)
             return
+        except Temporary as exc:  # 4xx for this message only
+            given_up = await _deferred(row, str(exc), tried=True)
+            summary.failed += given_up
+            summary.deferred += not given_up
         else:
-            await _sent(row["id"], "smtp")
+            await _sent(row, "smtp")
             summary.sent += 1
 
 
