@@ -133,6 +133,7 @@ def test_parse_day_list() -> None:
     assert parse_day_list("1;3 3") == (3, 1)
     assert parse_day_list("") == ()
     assert parse_day_list("3, x") is None
+    assert parse_day_list("²") is None
 
 
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2027, 12, 31))

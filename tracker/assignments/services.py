@@ -61,6 +61,8 @@ class AssignmentSummary:
     reported_at: datetime | None
     accepted_at: datetime | None
     accepted_on_time: bool | None
+    period: str = ""
+    """The period of a periodic obligation ("2024-Q1"), else ""."""
 
     @property
     def status_label(self) -> str:
@@ -179,6 +181,7 @@ _SUMMARY_COLUMNS = (
     Assignment.reported_at,
     Assignment.accepted_at,
     Assignment.accepted_on_time,
+    Assignment.period,
 )
 
 
@@ -200,6 +203,7 @@ def _summary(row: dict[str, Any], today: date) -> AssignmentSummary:
         reported_at=row["reported_at"],
         accepted_at=row["accepted_at"],
         accepted_on_time=row["accepted_on_time"],
+        period=row["period"],
     )
 
 
@@ -512,6 +516,8 @@ async def assign(
     if row is None:
         raise NotFoundError("Решение не найдено.")
     decision = decision_view(row)
+    if row["removed_from_control_at"] is not None:
+        raise ConflictError("Решение снято с контроля: новые поручения не назначаются.")
     if not decision.kind.is_tracked:
         raise ConflictError(
             f"Решение вида «{decision.kind.label}» не требует исполнения: поручения не создаются."

@@ -22,6 +22,7 @@ from tracker.assignments.tables import Assignment, ExtensionRequest
 from tracker.calendar.services import effective_calendar
 from tracker.calendar.workdays import add_working_days
 from tracker.mail import outbox
+from tracker.mail import services as mail
 
 SOON_WORKING_DAYS = 3
 """«Срок скоро»: due today or within this many working days."""
@@ -106,11 +107,11 @@ async def _head() -> Attention:
 
 
 async def _admin(actor: Actor) -> Attention:
-    failed = (await outbox.counts(actor))[outbox.FAILED]
+    failed = (await outbox.counts(actor))[mail.FAILED]
     return Attention(
         count=failed,
         title=_title([("писем не удалось отправить", failed)]),
-        url=f"/admin/outbox?status={outbox.FAILED}",
+        url=f"/admin/outbox?status={mail.FAILED}",
     )
 
 

@@ -166,9 +166,7 @@ def _after(
         key_on = add_working_days(due_on, 1 + step, calendar)
         found.append(Event(assignment_id, Kind.OVERDUE.value, key_on, due_on, Audience.SCHOOL))
     if policy.notify_head_on_overdue:
-        found.append(
-            Event(assignment_id, Kind.OVERDUE_NOTICE.value, due_on, due_on, Audience.HEAD)
-        )
+        found.append(Event(assignment_id, Kind.OVERDUE_NOTICE.value, due_on, due_on, Audience.HEAD))
     escalate = policy.escalate_after_days
     if escalate and today >= due_on + timedelta(days=escalate):
         found.append(Event(assignment_id, Kind.ESCALATION.value, due_on, due_on, Audience.HEAD))
@@ -178,6 +176,6 @@ def _after(
 def parse_day_list(raw: str) -> tuple[int, ...] | None:
     """«3, 1» → (3, 1), largest first, no repeats; None when it is not a list of numbers."""
     parts = [p for p in raw.replace(";", ",").replace(" ", ",").split(",") if p]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isascii() and p.isdigit() for p in parts):
         return None
     return tuple(sorted({int(p) for p in parts}, reverse=True))

@@ -20,7 +20,8 @@ POLICY_ROW_ID = 1
 def policy_from_row(row: dict[str, Any]) -> ReminderPolicy:
     days = row["before_working_days"]
     if isinstance(days, str):  # the JSON column reads back as text on some engines
-        days = parse_day_list(days.strip("[]")) or DEFAULT_POLICY.before_working_days
+        parsed = parse_day_list(days.strip("[]"))
+        days = DEFAULT_POLICY.before_working_days if parsed is None else parsed
     return ReminderPolicy(
         before_working_days=tuple(sorted({int(n) for n in days}, reverse=True)),
         on_due_day=bool(row["on_due_day"]),

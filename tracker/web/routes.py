@@ -6,12 +6,16 @@ from typing import Any
 
 from tracker.accounts.controllers import LoginController, TokenController, UserAdminController
 from tracker.assignments.controllers import AssignmentApiController, AssignmentPagesController
+from tracker.attention.controllers import AttentionApiController, AttentionController
+from tracker.calendar.controllers import CalendarAdminController
+from tracker.mail.controllers import OutboxAdminController, OutboxApiController
 from tracker.meetings.controllers import (
     DecisionPagesController,
     MeetingApiController,
     MeetingPagesController,
 )
 from tracker.protocols.controllers import ProtocolApiController, ProtocolImportController
+from tracker.reminders.controllers import ReminderPolicyApiController, ReminderPolicyController
 from tracker.schools.controllers import (
     GroupAdminController,
     SchoolAdminController,
@@ -31,5 +35,12 @@ ROUTE_HANDLERS: list[Any] = [
     SchoolAdminController,
     GroupAdminController,
     UserAdminController,
+    CalendarAdminController,
     SchoolApiController,
+    OutboxAdminController,
+    OutboxApiController,
+    AttentionController,
+    AttentionApiController,
+    ReminderPolicyController,
+    ReminderPolicyApiController,
 ]

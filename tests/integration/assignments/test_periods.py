@@ -8,14 +8,11 @@ import asyncio
 from datetime import date
 from typing import Any
 
-import pytest
-
 from tests.integration.meetings.helpers import actor_of
 from tests.support.http import PageClient
 from tests.support.world import World
 from tracker.assignments import services as assignments
 from tracker.assignments.periods import PeriodSummary, generate_periods
-from tracker.assignments.services import AssignmentSummary
 from tracker.assignments.tables import Assignment
 from tracker.audit import services as audit
 from tracker.calendar.deadlines import DeadlineKind, DeadlineRule, Period
@@ -28,11 +25,6 @@ QUARTERLY = DeadlineRule(
     period=Period.QUARTERLY,
     days=5,
     text="ежеквартально до 5 числа",
-)
-
-needs_summary_period = pytest.mark.skipif(
-    "period" not in AssignmentSummary.__dataclass_fields__,
-    reason="AssignmentSummary.period is not there yet (tracker/assignments/services.py)",
 )
 
 
@@ -232,7 +224,6 @@ async def test_other_deadlines_are_left_alone(world: World) -> None:
 # ---------------------------------------------------------------- showing the period
 
 
-@needs_summary_period
 async def test_school_sees_the_period_of_each_assignment(world: World, pages: PageClient) -> None:
     decision_id = await periodic_decision()
     await assignments.assign(None, decision_id, AllSchools(), today=date(2024, 2, 10))
@@ -253,7 +244,6 @@ async def test_school_sees_the_period_of_each_assignment(world: World, pages: Pa
     assert "за II квартал 2024" in detail.text
 
 
-@needs_summary_period
 async def test_decision_page_shows_each_schools_periods(world: World, pages: PageClient) -> None:
     decision_id = await periodic_decision()
     await assignments.assign(None, decision_id, AllSchools(), today=date(2024, 2, 10))

@@ -289,3 +289,14 @@ async def test_openapi_describes_the_endpoint(clean_db: None, api: ApiClient) ->
     assert "RemoveFromControlIn" in schema["components"]["schemas"]
     decision_out = schema["components"]["schemas"]["DecisionOut"]
     assert "removed_from_control_at" in decision_out["properties"]
+
+
+async def test_a_decision_removed_from_control_takes_no_new_assignments(world: World) -> None:
+    from tracker.assignments import services as assignments  # noqa: PLC0415
+    from tracker.schools.services import AllSchools  # noqa: PLC0415
+
+    head = await actor_of(world, "head")
+    await meetings.remove_from_control(head, world.decisions[0])
+
+    with pytest.raises(ConflictError, match="снято с контроля"):
+        await assignments.assign(head, world.decisions[0], AllSchools())

@@ -157,10 +157,6 @@ async def test_saving_again_changes_the_one_row_and_is_audited(
     assert trail[1].actor_name == "Admin"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policy_from_row reads an empty JSON list back as the defaults (3, 1)",
-)
 async def test_no_reminders_before_the_due_date(admin_pages: PageClient) -> None:
     response = await admin_pages.post(URL, CHANGED_FORM | {"before_working_days": ""})
 
