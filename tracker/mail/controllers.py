@@ -129,7 +129,6 @@ class OutboxAdminController(Controller):
                 "oob": True,
             }
             swap = fragment("mail/_outbox_row.html", context)
-            swap.headers["HX-Trigger"] = "attention-changed"
         return back_to(request, back, swap)
 
 

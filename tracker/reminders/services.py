@@ -181,7 +181,7 @@ async def compose(today: date, policy: ReminderPolicy) -> int:
     head_kinds = any(messages.audience_of(r["kind"]) is Audience.HEAD for r in pending)
     queued = 0
     for start in range(0, len(school_ids), SCHOOLS_PER_TRANSACTION):
-        queued += await _compose_schools(
+        queued += await compose_schools(
             school_ids[start : start + SCHOOLS_PER_TRANSACTION], today, policy
         )
     if head_kinds:
@@ -239,7 +239,9 @@ async def _items(reminder_ids: list[int]) -> list[Item]:
     ]
 
 
-async def _compose_schools(school_ids: list[int], today: date, policy: ReminderPolicy) -> int:
+async def compose_schools(school_ids: list[int], today: date, policy: ReminderPolicy) -> int:
+    """Compose the uncomposed reminders of these schools into their users' messages, in one
+    transaction; returns how many messages were queued."""
     async with db.transaction():
         items = await _claim(
             (Reminder.composed == False)  # noqa: E712

@@ -23,6 +23,7 @@ from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.routes import ROUTE_HANDLERS
 from tracker.web.sessions import DatabaseStore
+from tracker.web.signals import AnnounceChanges
 from tracker.web.templating import make_environment
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"actor": Provide(provide_actor)},
         middleware=[
+            AnnounceChanges,
             session_config.middleware,
             DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS),
         ],

@@ -182,3 +182,23 @@ async def test_html_body_escapes_what_users_wrote(world: World) -> None:
     assert "<script>" not in mine["body_html"]
     assert "&lt;script&gt;" in mine["body_html"]
     assert "<script>alert(1)</script>" in mine["body_text"]
+
+
+async def test_a_sweep_that_died_half_way_is_finished_by_the_next_once(world: World) -> None:
+    """A sweep killed after recording its reminders, or after composing part of them: the next
+    sweep composes the rest, and nobody gets a message twice or none."""
+    today = date(2030, 3, 4)  # overdue: school reminders and the head's notice
+    policy = ReminderPolicy()
+    calendar = await reminders.effective_calendar()
+    found = await reminders.find_events(today, calendar, policy)
+    await reminders.record(found, today)  # ... then the process died
+    await reminders.compose_schools([world.schools["a"]], today, policy)  # part of it
+
+    finished = await reminders.sweep(today=today, force=True)
+
+    assert finished.reminders == 0  # everything was recorded the first time
+    recipients = sorted(m["to_address"] for m in await outbox())
+    assert recipients == sorted(
+        [world.users["school_a"], world.users["school_b"], world.users["head"]]
+    )
+    assert await Reminder.count().where(Reminder.composed == False) == 0  # noqa: E712
