@@ -253,11 +253,23 @@ class _Handler:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.count = 0
+        self._control_seen: tuple[tuple[int, int], dict[str, Any]] = ((-1, -1), {})
+
+    def control(self) -> dict[str, Any]:
+        """The control file, read again only when it changed (a stat per message, not a read)."""
+        try:
+            stat = (self.directory / CONTROL).stat()
+            changed = (stat.st_ino, stat.st_mtime_ns)  # replaced atomically: a new inode
+        except OSError:
+            return {}
+        if changed != self._control_seen[0]:
+            self._control_seen = (changed, _read_control(self.directory))
+        return self._control_seen[1]
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
-        control = _read_control(self.directory)
+        control = self.control()
         if address.lower() in control.get("permanent", []):
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         if address.lower() in control.get("temporary", []):
@@ -266,7 +278,7 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        delay = float(_read_control(self.directory).get("delay", 0) or 0)
+        delay = float(self.control().get("delay", 0) or 0)
         if delay > 0:
             await asyncio.sleep(delay)
         self.count += 1

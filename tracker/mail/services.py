@@ -10,9 +10,10 @@ rows in small batches:
                                                  after MAX_ATTEMPTS
 
 A claim holds a row for ``TRACKER_MAIL_LEASE_SECONDS``; a worker that dies (SIGKILL) leaves its
-rows in ``sending`` and another worker takes them over once the lease is past. The claim counts
-an attempt, and the count identifies the claim: before each send a worker renews its hold where
-the count is still its own, so a live but slow worker skips what another has taken over. Each message is
+rows in ``sending`` and another worker takes them over once the lease is past. A live worker
+sends from a batch only during the first half of its lease and puts the rest back, so a slow
+server never has two workers sending one message; the claim counts an attempt, and a worker
+writes a message's outcome only while the count is still its claim's. Each message is
 marked sent right after the server accepted it, so a dead worker can at most have the one
 message it was handing over at that instant sent again — with the same ``Message-ID``, which
 mail systems use to drop such a repeat. Without ``SMTP_URL`` nothing leaves the machine: a
@@ -29,9 +30,11 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -69,27 +72,25 @@ async def queue(messages: Sequence[Outgoing], *, now: datetime | None = None) ->
     if not messages:
         return []
     now = now or clock.now()
-    rows = await (
-        OutboxMessage.insert(
-            *[
-                OutboxMessage(
-                    key=m.key,
-                    user=m.user_id,
-                    to_address=m.to,
-                    subject=m.subject,
-                    body_text=m.text,
-                    body_html=m.html,
-                    status=QUEUED,
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-                for m in messages
-            ]
-        )
-        .on_conflict(target=OutboxMessage.key, action="DO NOTHING")
-        .returning(OutboxMessage.id)
+    return await db.insert_new(
+        OutboxMessage,
+        [
+            {
+                "key": m.key,
+                "user": m.user_id,
+                "to_address": m.to,
+                "subject": m.subject,
+                "body_text": m.text,
+                "body_html": m.html,
+                "status": QUEUED,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for m in messages
+        ],
+        unique=(OutboxMessage.key,),
+        returning=OutboxMessage.id,
     )
-    return [r["id"] for r in rows]
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -167,7 +168,7 @@ class Connection:
             raise Unreachable(f"SMTP-сервер недоступен: {exc}") from exc
         self.smtp = smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self.smtp is None:
             self.open()
         assert self.smtp is not None
@@ -200,22 +201,28 @@ def _by_code(code: int, reply: bytes | str) -> Exception:
     return Permanent(error) if 500 <= code < 600 else Temporary(error)
 
 
-def build_email(row: dict[str, Any], settings: Settings) -> EmailMessage:
-    """The e-mail of an outbox row; Permanent when its address cannot be used."""
+def build_email(row: dict[str, Any], settings: Settings) -> Message:
+    """The e-mail of an outbox row; Permanent when its address cannot be used.
+
+    Built with the classic MIME classes: a tenth of the time of ``EmailMessage``'s header
+    registry, which matters at hundreds of messages a second."""
     name, address = parseaddr(row["to_address"])
     local, _, domain = address.rpartition("@")
     if not local or "." not in domain or not address.isascii() or " " in address:
         raise Permanent(f"Некорректный адрес: {row['to_address']!r}")
-    message = EmailMessage()
-    message["From"] = settings.mail_from
-    message["To"] = str(Address(display_name=name, addr_spec=address))
-    message["Subject"] = row["subject"]
+    text = MIMEText(row["body_text"], "plain", "utf-8")
+    message: Message = text
+    if row["body_html"]:
+        message = MIMEMultipart("alternative")
+        message.attach(text)
+        message.attach(MIMEText(row["body_html"], "html", "utf-8"))
+    sender_name, sender = parseaddr(settings.mail_from)
+    message["From"] = formataddr((sender_name, sender), charset="utf-8")
+    message["To"] = formataddr((name, address), charset="utf-8")
+    message["Subject"] = Header(row["subject"], "utf-8")  # type: ignore[assignment]
     message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = message_id(row["key"], settings)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(row["body_text"])
-    if row["body_html"]:
-        message.add_alternative(row["body_html"], subtype="html")
     return message
 
 
@@ -283,17 +290,6 @@ async def claim(limit: int, *, now: datetime, lease: timedelta) -> list[dict[str
         )
 
 
-async def _still_mine(row: dict[str, Any], lease: timedelta) -> bool:
-    """Renew the hold on a claimed message just before sending it; False when it is no longer
-    this worker's (its lease ran out and another worker claimed it: ``attempts`` moved on)."""
-    renewed = await (
-        OutboxMessage.update({OutboxMessage.locked_until: clock.now() + lease})
-        .where(_held(row))
-        .returning(OutboxMessage.id)
-    )
-    return bool(renewed)
-
-
 def _held(row: dict[str, Any]) -> Any:
     """The message is still in the hands of the claim that returned ``row``."""
     return (
@@ -322,6 +318,18 @@ async def _sent(row: dict[str, Any], transport: str) -> None:
 async def _failed(row: dict[str, Any], error: str) -> None:
     log.warning("message %s failed: %s", row["id"], error)
     await _finish(row, {OutboxMessage.status: FAILED, OutboxMessage.last_error: error})
+
+
+async def _release(row: dict[str, Any]) -> None:
+    """Back to the queue, ready at once, the claim's attempt not counted: it was not tried."""
+    await _finish(
+        row,
+        {
+            OutboxMessage.status: QUEUED,
+            OutboxMessage.attempts: row["attempts"] - 1,
+            OutboxMessage.next_attempt_at: clock.now(),
+        },
+    )
 
 
 async def _deferred(row: dict[str, Any], error: str, *, tried: bool) -> bool:
@@ -353,11 +361,12 @@ async def deliver(*, limit: int | None = None, settings: Settings | None = None)
     try:
         while limit is None or taken < limit:
             size = BATCH if limit is None else min(BATCH, limit - taken)
-            batch = await claim(size, now=clock.now(), lease=lease)
+            claimed_at = clock.now()
+            batch = await claim(size, now=claimed_at, lease=lease)
             if not batch:
                 break
             taken += len(batch)
-            await _send_batch(batch, connection, settings, summary)
+            await _send_batch(batch, connection, settings, summary, until=claimed_at + lease / 2)
     finally:
         if connection is not None:
             await asyncio.to_thread(connection.close)
@@ -369,15 +378,20 @@ async def _send_batch(
     connection: Connection | None,
     settings: Settings,
     summary: DeliverySummary,
+    *,
+    until: datetime,
 ) -> None:
-    lease = timedelta(seconds=settings.mail_lease_seconds)
+    """Send a claimed batch. Past ``until`` (half the lease) the rest goes back to the queue
+    untried, so a slow server never lets the lease run out under a message still to be sent."""
     for index, row in enumerate(batch):
         if connection is None:
             await _sent(row, "outbox")
             summary.sent += 1
             continue
-        if not await _still_mine(row, lease):
-            continue  # this worker was too slow: another one has taken the message over
+        if clock.now() > until:
+            for waiting in batch[index:]:
+                await _release(waiting)
+            return
         try:
             email = build_email(row, settings)
             await asyncio.to_thread(connection.send, email)

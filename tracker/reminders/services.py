@@ -41,7 +41,7 @@ from tracker.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-INSERT_CHUNK = 1000
+INSERT_CHUNK = 5000
 SCHOOLS_PER_TRANSACTION = 200
 
 
@@ -136,27 +136,24 @@ async def record(found: Sequence[Event], today: date) -> int:
     """Insert the events as reminder rows; returns how many were new."""
     created = 0
     for start in range(0, len(found), INSERT_CHUNK):
-        chunk = found[start : start + INSERT_CHUNK]
-        rows = await (
-            Reminder.insert(
-                *[
-                    Reminder(
-                        assignment=e.assignment_id,
-                        kind=e.kind,
-                        key_on=e.key_on,
-                        due_on=e.due_on,
-                        created_on=today,
-                        composed=False,
-                    )
-                    for e in chunk
-                ]
+        created += len(
+            await db.insert_new(
+                Reminder,
+                [
+                    {
+                        "assignment": e.assignment_id,
+                        "kind": e.kind,
+                        "key_on": e.key_on,
+                        "due_on": e.due_on,
+                        "created_on": today,
+                        "composed": False,
+                    }
+                    for e in found[start : start + INSERT_CHUNK]
+                ],
+                unique=(Reminder.assignment, Reminder.kind, Reminder.key_on),
+                returning=Reminder.id,
             )
-            .on_conflict(
-                target=(Reminder.assignment, Reminder.kind, Reminder.key_on), action="DO NOTHING"
-            )
-            .returning(Reminder.id)
         )
-        created += len(rows)
     return created
 
 
