@@ -48,8 +48,9 @@ os.environ.pop("REDIS_URL", None)
 os.environ.pop("SMTP_URL", None)
 
 from tests.support.http import ApiClient, PageClient  # noqa: E402
-from tests.support.world import World, make_world  # noqa: E402
+from tests.support.world import World, actor_of, make_world  # noqa: E402
 from tracker import db  # noqa: E402
+from tracker.accounts.roles import Actor  # noqa: E402
 from tracker.piccolo_app import TABLES  # noqa: E402
 
 
@@ -115,3 +116,16 @@ async def api(app: object) -> AsyncIterator[ApiClient]:
     """A JSON API client; ``await api.login(email)`` sets its bearer token."""
     async with ApiClient.open(app) as client:
         yield client
+
+
+@pytest.fixture
+async def admin(world: World) -> Actor:
+    """The world's admin, for reading the database back through the services."""
+    return await actor_of(world, "admin")
+
+
+@pytest.fixture
+async def admin_pages(world: World, pages: PageClient) -> PageClient:
+    """The page client, signed in as the admin."""
+    await pages.login(world.users["admin"])
+    return pages

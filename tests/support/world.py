@@ -7,6 +7,7 @@ from datetime import date
 
 from tests.support.http import PASSWORD
 from tracker.accounts import services as accounts
+from tracker.accounts.roles import Actor
 from tracker.assignments import services as assignments
 from tracker.calendar.deadlines import DeadlineKind, DeadlineRule
 from tracker.meetings import services as meetings
@@ -92,3 +93,10 @@ async def make_world() -> World:
     by_school = {school_id: key for key, school_id in world.schools.items()}
     world.assignments = {by_school[r.school_id]: r.id for r in rows}
     return world
+
+
+async def actor_of(world: World, key: str) -> Actor:
+    """The acting user of one of the world's accounts («head», «school_a» …)."""
+    found = await accounts.actor_for_user(world.user_ids[key])
+    assert found is not None
+    return found

@@ -12,9 +12,7 @@ import httpx
 import pytest
 
 from tests.support.http import PageClient
-from tests.support.world import World
-from tracker.accounts import services as accounts
-from tracker.accounts.roles import Actor
+from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
 from tracker.assignments.controllers import content_disposition
 from tracker.assignments.lifecycle import Status
@@ -24,14 +22,8 @@ from tracker.settings import get_settings
 PDF = b"%PDF-1.4 plan of seminars\n" * 40
 
 
-async def actor(world: World, key: str) -> Actor:
-    found = await accounts.actor_for_user(world.user_ids[key])
-    assert found is not None
-    return found
-
-
 async def status_of(world: World, key: str) -> Status:
-    detail = await assignments.get_assignment(await actor(world, "head"), world.assignments[key])
+    detail = await assignments.get_assignment(await actor_of(world, "head"), world.assignments[key])
     return detail.summary.status
 
 
@@ -74,8 +66,8 @@ async def test_my_page_orders_overdue_then_returned_then_by_due_date(
     world: World, pages: PageClient
 ) -> None:
     # Given: the first decision (due 2030) returned for rework, the second overdue
-    head = await actor(world, "head")
-    school = await actor(world, "school_a")
+    head = await actor_of(world, "head")
+    school = await actor_of(world, "school_a")
     overdue = await assignments.assign(
         head, world.decisions[1], ChosenSchools((world.schools["a"],)), due_on=date(2026, 3, 1)
     )
@@ -365,7 +357,7 @@ async def test_extension_request_approved_moves_the_due_date(
         f'<article class="card review-item" id="review-ext-{request_id}"'
     )
     assert "Одобрен" in row.text
-    detail = await assignments.get_assignment(await actor(world, "head"), aid)
+    detail = await assignments.get_assignment(await actor_of(world, "head"), aid)
     assert detail.summary.due_on == date(2030, 4, 1)
     await pages.login(world.users["school_a"])
     page = await pages.get(f"/assignments/{aid}")
@@ -376,7 +368,7 @@ async def test_extension_request_approved_moves_the_due_date(
 async def test_extension_rejected_without_js_keeps_the_due_date(
     world: World, pages: PageClient
 ) -> None:
-    school = await actor(world, "school_a")
+    school = await actor_of(world, "school_a")
     request_id = await assignments.request_extension(
         school, world.assignments["a"], due_on=date(2030, 5, 1), reason="Ремонт"
     )
@@ -394,7 +386,7 @@ async def test_extension_rejected_without_js_keeps_the_due_date(
 async def test_head_decides_extension_on_the_assignment_page(
     world: World, pages: PageClient
 ) -> None:
-    school = await actor(world, "school_a")
+    school = await actor_of(world, "school_a")
     aid = world.assignments["a"]
     request_id = await assignments.request_extension(
         school, aid, due_on=date(2030, 5, 1), reason="Ремонт"
@@ -476,7 +468,7 @@ async def test_wrong_roles_get_403(world: World, pages: PageClient) -> None:
 
 
 async def test_school_cannot_decide_its_own_extension(world: World, pages: PageClient) -> None:
-    school = await actor(world, "school_a")
+    school = await actor_of(world, "school_a")
     request_id = await assignments.request_extension(
         school, world.assignments["a"], due_on=date(2030, 5, 1), reason="Ремонт"
     )
@@ -528,7 +520,7 @@ async def test_empty_report_text_is_422_and_nothing_written(
     assert 'id="report-text-error"' in response.text
     assert "https://example.ru" in response.text  # what was typed is kept
     detail = await assignments.get_assignment(
-        await actor(world, "school_a"), world.assignments["a"]
+        await actor_of(world, "school_a"), world.assignments["a"]
     )
     assert detail.reports == ()
     assert detail.summary.status is Status.ASSIGNED
@@ -565,7 +557,7 @@ async def test_empty_file_input_is_not_a_file(world: World, pages: PageClient) -
 
     assert response.status_code == 303
     detail = await assignments.get_assignment(
-        await actor(world, "school_a"), world.assignments["a"]
+        await actor_of(world, "school_a"), world.assignments["a"]
     )
     assert detail.reports[0].files == ()
 
@@ -594,7 +586,7 @@ async def test_bad_extension_request_is_422(
     field_id = {"due_on": "extension-due-on", "reason": "extension-reason"}[field]
     assert f'id="{field_id}-error"' in response.text
     detail = await assignments.get_assignment(
-        await actor(world, "school_a"), world.assignments["a"]
+        await actor_of(world, "school_a"), world.assignments["a"]
     )
     assert detail.extensions == ()
 
@@ -615,7 +607,7 @@ async def test_file_over_the_limit_is_413_and_nothing_written(
     assert "больше 20 МБ" in response.text
     assert 'id="report-files-error"' in response.text
     detail = await assignments.get_assignment(
-        await actor(world, "school_a"), world.assignments["a"]
+        await actor_of(world, "school_a"), world.assignments["a"]
     )
     assert detail.reports == ()
     assert not [p for p in get_settings().files_dir.rglob("*") if p.is_file()]

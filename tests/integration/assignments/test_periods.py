@@ -8,9 +8,8 @@ import asyncio
 from datetime import date
 from typing import Any
 
-from tests.integration.meetings.helpers import actor_of
 from tests.support.http import PageClient
-from tests.support.world import World
+from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
 from tracker.assignments.periods import PeriodSummary, generate_periods
 from tracker.assignments.tables import Assignment

@@ -4,9 +4,7 @@ from datetime import date
 
 import pytest
 
-from tests.support.world import World
-from tracker.accounts import services as accounts
-from tracker.accounts.roles import Actor
+from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
 from tracker.assignments.files import Upload
 from tracker.assignments.lifecycle import Status
@@ -14,14 +12,8 @@ from tracker.errors import ConflictError, NotFoundError, PayloadTooLargeError, V
 from tracker.schools.services import AllSchools, ChosenSchools
 
 
-async def actor(world: World, key: str) -> Actor:
-    found = await accounts.actor_for_user(world.user_ids[key])
-    assert found is not None
-    return found
-
-
 async def test_assigning_again_keeps_existing_assignments(world: World) -> None:
-    head = await actor(world, "head")
+    head = await actor_of(world, "head")
     rows = await assignments.assign(head, world.decisions[0], AllSchools())
     assert {r.school_id for r in rows} == set(world.schools.values())
     assert not any(r.created for r in rows)
@@ -29,13 +21,13 @@ async def test_assigning_again_keeps_existing_assignments(world: World) -> None:
 
 
 async def test_information_decision_cannot_be_assigned(world: World) -> None:
-    head = await actor(world, "head")
+    head = await actor_of(world, "head")
     with pytest.raises(ConflictError):
         await assignments.assign(head, world.decisions[2], AllSchools())
 
 
 async def test_recommendation_without_deadline_gets_default_term(world: World) -> None:
-    head = await actor(world, "head")
+    head = await actor_of(world, "head")
     rows = await assignments.assign(
         head, world.decisions[1], ChosenSchools((world.schools["a"],)), today=date(2026, 3, 1)
     )
@@ -43,8 +35,8 @@ async def test_recommendation_without_deadline_gets_default_term(world: World) -
 
 
 async def test_report_accept_loop_records_on_time(world: World) -> None:
-    school = await actor(world, "school_a")
-    head = await actor(world, "head")
+    school = await actor_of(world, "school_a")
+    head = await actor_of(world, "head")
     assignment_id = world.assignments["a"]
     await assignments.submit_report(
         school,
@@ -66,7 +58,7 @@ async def test_report_accept_loop_records_on_time(world: World) -> None:
 
 
 async def test_other_school_gets_not_found(world: World) -> None:
-    other = await actor(world, "school_b")
+    other = await actor_of(world, "school_b")
     with pytest.raises(NotFoundError):
         await assignments.get_assignment(other, world.assignments["a"])
     with pytest.raises(NotFoundError):
@@ -75,14 +67,14 @@ async def test_other_school_gets_not_found(world: World) -> None:
 
 
 async def test_accept_without_report_is_a_conflict(world: World) -> None:
-    head = await actor(world, "head")
+    head = await actor_of(world, "head")
     with pytest.raises(ConflictError):
         await assignments.accept(head, world.assignments["a"])
 
 
 async def test_return_needs_comment_and_reopens(world: World) -> None:
-    school = await actor(world, "school_a")
-    head = await actor(world, "head")
+    school = await actor_of(world, "school_a")
+    head = await actor_of(world, "head")
     await assignments.submit_report(school, world.assignments["a"], text="Сделано")
     with pytest.raises(ValidationError):
         await assignments.return_for_rework(head, world.assignments["a"], comment=" ")
@@ -94,8 +86,8 @@ async def test_return_needs_comment_and_reopens(world: World) -> None:
 
 
 async def test_extension_approved_moves_due_date(world: World) -> None:
-    school = await actor(world, "school_a")
-    head = await actor(world, "head")
+    school = await actor_of(world, "school_a")
+    head = await actor_of(world, "head")
     request_id = await assignments.request_extension(
         school,
         world.assignments["a"],
@@ -120,7 +112,7 @@ async def test_extension_approved_moves_due_date(world: World) -> None:
 
 
 async def test_oversized_file_is_refused_and_nothing_written(world: World) -> None:
-    school = await actor(world, "school_a")
+    school = await actor_of(world, "school_a")
     big = Upload("big.bin", "application/octet-stream", b"x" * (20 * 1024 * 1024 + 1))
     with pytest.raises(PayloadTooLargeError):
         await assignments.submit_report(school, world.assignments["a"], text="x", uploads=[big])
@@ -137,8 +129,8 @@ async def test_progress_counts_overdue(world: World) -> None:
 
 
 async def test_review_comment_is_in_the_history(world: World) -> None:
-    school = await actor(world, "school_a")
-    head = await actor(world, "head")
+    school = await actor_of(world, "school_a")
+    head = await actor_of(world, "head")
     await assignments.submit_report(school, world.assignments["a"], text="Сделано")
     await assignments.return_for_rework(head, world.assignments["a"], comment="Приложите план")
     detail = await assignments.get_assignment(head, world.assignments["a"])

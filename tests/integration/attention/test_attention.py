@@ -12,10 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from tests.support.http import ApiClient, PageClient
-from tests.support.world import World
+from tests.support.world import World, actor_of
 from tracker import clock
-from tracker.accounts import services as accounts
-from tracker.accounts.roles import Actor
 from tracker.assignments import services as assignments
 from tracker.assignments.lifecycle import Status
 from tracker.attention.services import NOTHING, Attention, attention, school_work
@@ -28,12 +26,6 @@ from tracker.schools.services import ChosenSchools
 from tracker.web.templating import make_environment
 
 SCHOOL_A_TITLE = "Просрочено: 1; возвращено на доработку: 1; срок в ближайшие 3 рабочих дня: 2."
-
-
-async def actor(world: World, key: str) -> Actor:
-    found = await accounts.actor_for_user(world.user_ids[key])
-    assert found is not None
-    return found
 
 
 async def new_decisions(count: int) -> list[int]:
@@ -69,8 +61,8 @@ async def make_busy(world: World, today: date) -> Busy:
     """School A: 1 overdue, 2 due soon (today and the last of 3 working days), 1 returned;
     not counted: due the day after, reported, accepted, removed from control. School B: 1
     overdue. The head: 1 report and 1 extension request to decide."""
-    head = await actor(world, "head")
-    school_a = await actor(world, "school_a")
+    head = await actor_of(world, "head")
+    school_a = await actor_of(world, "school_a")
     a, b = world.schools["a"], world.schools["b"]
     soon_until = add_working_days(today, 3, await effective_calendar())
     d = await new_decisions(8)
@@ -125,19 +117,19 @@ async def busy(world: World) -> Busy:
 
 
 async def test_school_counts_overdue_soon_due_and_returned(world: World, busy: Busy) -> None:
-    found = await attention(await actor(world, "school_a"), today=busy.today)
+    found = await attention(await actor_of(world, "school_a"), today=busy.today)
 
     assert found == Attention(count=4, title=SCHOOL_A_TITLE, url="/my")
 
 
 async def test_a_school_sees_only_its_own_school(world: World, busy: Busy) -> None:
-    found = await attention(await actor(world, "school_b"), today=busy.today)
+    found = await attention(await actor_of(world, "school_b"), today=busy.today)
 
     assert found == Attention(count=1, title="Просрочено: 1.", url="/my")
 
 
 async def test_head_counts_reports_and_extension_requests(world: World, busy: Busy) -> None:
-    head = await actor(world, "head")
+    head = await actor_of(world, "head")
 
     found = await attention(head, today=busy.today)
 
@@ -154,7 +146,7 @@ async def test_admin_counts_failed_mail(world: World) -> None:
     await add_mail("sent", 0)
     await add_mail("queued", 0)
 
-    found = await attention(await actor(world, "admin"), today=clock.today())
+    found = await attention(await actor_of(world, "admin"), today=clock.today())
 
     assert found == Attention(
         count=2, title="Писем не удалось отправить: 2.", url="/admin/outbox?status=failed"
@@ -164,7 +156,7 @@ async def test_admin_counts_failed_mail(world: World) -> None:
 async def test_secretary_has_no_counter(world: World, busy: Busy) -> None:
     await add_mail("failed", 0)
 
-    found = await attention(await actor(world, "secretary"), today=busy.today)
+    found = await attention(await actor_of(world, "secretary"), today=busy.today)
 
     assert found == Attention(count=0, title="", url=None)
 
@@ -175,7 +167,7 @@ async def test_secretary_has_no_counter(world: World, busy: Busy) -> None:
 )
 async def test_nothing_to_attend_to(world: World, key: str, url: str) -> None:
     # the world's only assignments are due in 2030 and nobody reported yet
-    found = await attention(await actor(world, key), today=date(2026, 11, 24))
+    found = await attention(await actor_of(world, key), today=date(2026, 11, 24))
 
     assert found == Attention(count=0, title=NOTHING, url=url)
 
@@ -189,15 +181,15 @@ async def test_soon_is_counted_in_working_days_of_the_production_calendar(
     await assign(d[0], (world.schools["a"],), date(2026, 5, 13))
     await assign(d[1], (world.schools["a"],), date(2026, 5, 14))
 
-    found = await attention(await actor(world, "school_a"), today=date(2026, 5, 7))
+    found = await attention(await actor_of(world, "school_a"), today=date(2026, 5, 7))
 
     assert found.count == 1
     assert found.title == "Срок в ближайшие 3 рабочих дня: 1."
 
 
 async def test_counter_follows_the_work(world: World, busy: Busy) -> None:
-    school_a = await actor(world, "school_a")
-    head = await actor(world, "head")
+    school_a = await actor_of(world, "school_a")
+    head = await actor_of(world, "head")
 
     await assignments.submit_report(school_a, busy.overdue_a, text="Наконец сделано")
 

@@ -100,19 +100,6 @@ def subjects_in(html: str) -> list[str]:
     return re.findall(r'<a href="/admin/outbox/\d+">([^<]*)</a>', html)
 
 
-@pytest.fixture
-async def admin(world: World) -> Actor:
-    actor = await accounts.actor_for_user(world.user_ids["admin"])
-    assert actor is not None
-    return actor
-
-
-@pytest.fixture
-async def admin_pages(world: World, pages: PageClient) -> PageClient:
-    await pages.login(world.users["admin"])
-    return pages
-
-
 # ---------------------------------------------------------------- the list
 
 

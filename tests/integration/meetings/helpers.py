@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.world import World
-from tracker.accounts import services as accounts
-from tracker.accounts.roles import Actor
-
 ADDRESSEE = "Руководителям образовательных учреждений"
 
 SEED_DECISIONS = (
@@ -63,9 +59,3 @@ def seed_protocol() -> dict[str, Any]:
         ],
         "warnings": [],
     }
-
-
-async def actor_of(world: World, key: str) -> Actor:
-    found = await accounts.actor_for_user(world.user_ids[key])
-    assert found is not None
-    return found

@@ -8,9 +8,8 @@ from datetime import date
 
 import pytest
 
-from tests.integration.meetings.helpers import actor_of
 from tests.support.http import PageClient
-from tests.support.world import World
+from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
 from tracker.assignments.services import AssignmentSummary
 from tracker.schools.services import ChosenSchools

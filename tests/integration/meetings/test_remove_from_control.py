@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from tests.integration.meetings.helpers import actor_of
 from tests.support.http import ApiClient, PageClient
-from tests.support.world import World
+from tests.support.world import World, actor_of
 from tracker import clock
 from tracker.audit import services as audit
 from tracker.errors import ConflictError, PermissionDeniedError

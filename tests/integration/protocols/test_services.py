@@ -11,9 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.integration.meetings.helpers import actor_of
 from tests.integration.protocols.helpers import ADDRESSEE, counts, parsed_protocol
-from tests.support.world import World
+from tests.support.world import World, actor_of
 from tracker.assignments.tables import Assignment
 from tracker.calendar.deadlines import DeadlineKind, DeadlineRule
 from tracker.errors import ConflictError, PermissionDeniedError, ValidationError

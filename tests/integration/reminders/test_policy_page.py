@@ -9,7 +9,6 @@ import pytest
 
 from tests.support.http import ApiClient, PageClient
 from tests.support.world import World
-from tracker.accounts import services as accounts
 from tracker.accounts.roles import Actor, Role
 from tracker.audit import services as audit
 from tracker.errors import PermissionDeniedError
@@ -47,19 +46,6 @@ CHANGED_JSON: dict[str, Any] = {
     "daily_digest": True,
     "digest_hour": 8,
 }
-
-
-@pytest.fixture
-async def admin(world: World) -> Actor:
-    actor = await accounts.actor_for_user(world.user_ids["admin"])
-    assert actor is not None
-    return actor
-
-
-@pytest.fixture
-async def admin_pages(world: World, pages: PageClient) -> PageClient:
-    await pages.login(world.users["admin"])
-    return pages
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 
-from tests.support.world import World
-from tracker.accounts import services as accounts
-from tracker.accounts.roles import Actor
+from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
 from tracker.assignments.tables import Assignment
 from tracker.mail.tables import OutboxMessage
@@ -21,12 +19,6 @@ from tracker.reminders.policy import ReminderPolicy
 from tracker.reminders.tables import Reminder
 
 DUE = date(2030, 3, 1)
-
-
-async def actor(world: World, key: str) -> Actor:
-    found = await accounts.actor_for_user(world.user_ids[key])
-    assert found is not None
-    return found
 
 
 async def outbox() -> list[dict[str, object]]:
@@ -112,7 +104,7 @@ async def test_nothing_on_a_day_off_or_before_the_hour(world: World) -> None:
 
 
 async def test_reported_accepted_and_removed_decisions_are_not_reminded(world: World) -> None:
-    school_a = await actor(world, "school_a")
+    school_a = await actor_of(world, "school_a")
     await assignments.submit_report(school_a, world.assignments["a"], text="Сделано.")
     await Decision.update({Decision.removed_from_control_at: datetime.now(UTC)}).where(
         Decision.id == world.decisions[0]
@@ -124,8 +116,8 @@ async def test_reported_accepted_and_removed_decisions_are_not_reminded(world: W
 
 
 async def test_returned_assignment_is_reminded_again(world: World) -> None:
-    school_a = await actor(world, "school_a")
-    head = await actor(world, "head")
+    school_a = await actor_of(world, "school_a")
+    head = await actor_of(world, "head")
     await assignments.submit_report(school_a, world.assignments["a"], text="Сделано.")
     await assignments.return_for_rework(head, world.assignments["a"], comment="Нет приказа.")
 
