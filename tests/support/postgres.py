@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+
+from tests.support.process import free_port
 
 
 class PostgresUnavailableError(RuntimeError):
@@ -32,12 +33,6 @@ def _binary(name: str) -> str:
     raise PostgresUnavailableError(
         f"{name} not found: install postgresql (apt-get install -y postgresql)"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _as_owner(cmd: list[str]) -> list[str]:
@@ -72,7 +67,7 @@ def start_cluster() -> Cluster:
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres", "postgres")
     data = directory / "data"
-    port = _free_port()
+    port = free_port()
     steps = [
         [
             initdb,

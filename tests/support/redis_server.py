@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
 from pathlib import Path
+
+from tests.support.process import ServerProcess
 
 DEBIAN_BINARY = "/usr/bin/redis-server"
 
@@ -33,12 +33,6 @@ def _binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _ping(port: int) -> bool:
     """True when a Redis answers PING on the port (not merely accepts the connection)."""
     try:
@@ -49,88 +43,36 @@ def _ping(port: int) -> bool:
         return False
 
 
-class RedisServer:
+class RedisServer(ServerProcess):
     """One redis-server process; ``start()`` returns its ``redis://`` URL."""
+
+    name = "redis-server"
+    log_name = "redis.log"
+    error = RedisUnavailableError
 
     def __init__(self, directory: Path | str | None = None, port: int | None = None) -> None:
         self._own_dir = directory is None
-        self.directory = Path(directory or tempfile.mkdtemp(prefix="tracker-redis-"))
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.port = port or _free_port()
         self.binary = _binary()
-        self.process: subprocess.Popen[bytes] | None = None
+        super().__init__(Path(directory or tempfile.mkdtemp(prefix="tracker-redis-")), port)
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+    def command(self) -> list[str]:
+        return [
+            self.binary,
+            *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--daemonize", "no", "--dir", str(self.directory)),
+            *("--protected-mode", "no"),
+        ]
 
-    def start(self, timeout: float = 15) -> str:
-        """Start (again, on the same port); waits until it answers PING."""
-        if self.running:
-            return self.url
-        log = (self.directory / "redis.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--dir",
-                str(self.directory),
-                "--protected-mode",
-                "no",
-            ],
-            cwd=self.directory,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while not _ping(self.port):
-            if self.process.poll() is not None:
-                raise RedisUnavailableError(f"redis-server exited: {self.log()[-2000:]}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RedisUnavailableError(f"redis-server did not answer within {timeout} s")
-            time.sleep(0.05)
-        return self.url
-
-    def stop(self, timeout: float = 10) -> None:
-        """Stop it (SIGTERM, then SIGKILL); the port is closed afterwards."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
+    def ready(self) -> bool:
+        """A Redis answers PING on the port (not merely accepts the connection)."""
+        return _ping(self.port)
 
     def close(self) -> None:
         """Stop it and remove its folder (when it made the folder itself)."""
         self.stop()
         if self._own_dir:
             shutil.rmtree(self.directory, ignore_errors=True)
-
-    def log(self) -> str:
-        path = self.directory / "redis.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def __enter__(self) -> RedisServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -28,7 +28,6 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import uuid
@@ -39,6 +38,8 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
+
+from tests.support.process import ServerProcess
 
 CONTROL = "control.json"
 MESSAGES = "messages"
@@ -67,12 +68,6 @@ class Received:
         return parsed
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -85,14 +80,15 @@ def _write_atomically(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-class SmtpSink:
+class SmtpSink(ServerProcess):
     """The sink process, its folder and the controls a test needs."""
 
+    name = "the SMTP sink"
+    log_name = "sink.log"
+    error = SmtpSinkError
+
     def __init__(self, directory: Path | str, port: int | None = None) -> None:
-        self.directory = Path(directory)
-        self.port = port or free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.directory.mkdir(parents=True, exist_ok=True)
+        super().__init__(Path(directory), port)
         (self.directory / MESSAGES).mkdir(exist_ok=True)
         if not (self.directory / CONTROL).exists():
             self._control({})
@@ -101,64 +97,18 @@ class SmtpSink:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    # ------------------------------------------------------------ process
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            *("-m", "tests.support.smtp_sink"),
+            *("--port", str(self.port), "--dir", str(self.directory)),
+        ]
 
-    def start(self, timeout: float = 15) -> str:
-        """Start the server (again, on the same port after ``stop``); returns ``smtp://…``."""
-        if self.process is not None and self.process.poll() is None:
-            return self.url
-        log = (self.directory / "sink.log").open("ab")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tests.support.smtp_sink",
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.directory),
-            ],
-            cwd=REPO_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while not _port_open(self.port):
-            if self.process.poll() is not None:
-                raise SmtpSinkError(f"the SMTP sink exited: {self.log()}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise SmtpSinkError(f"the SMTP sink did not listen within {timeout} s")
-            time.sleep(0.05)
-        return self.url
+    def cwd(self) -> Path:
+        return REPO_ROOT
 
-    def stop(self, timeout: float = 10) -> None:
-        """Stop the server: the port is closed afterwards."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def log(self) -> str:
-        path = self.directory / "sink.log"
-        return path.read_text(errors="replace") if path.exists() else ""
-
-    def __enter__(self) -> SmtpSink:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def ready(self) -> bool:
+        return _port_open(self.port)
 
     # ------------------------------------------------------------ controls
 

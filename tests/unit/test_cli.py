@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.process import free_port
 from tracker.accounts.passwords import password_problem, verify_password
 
 TRACKER = Path(sys.executable).with_name("tracker")
@@ -155,12 +156,6 @@ def test_an_unusable_environment_is_one_line(tmp_path: Path) -> None:
     assert "TRACKER_TIMEZONE" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def busy_port() -> Iterator[int]:
     with socket.socket() as sock:
@@ -191,7 +186,7 @@ def _wait_for_health(port: int, process: subprocess.Popen[str]) -> None:
 def serve_until_healthy(data_dir: Path, *command: str) -> str:
     """Start ``tracker <command>`` on a free port, wait for /healthz, interrupt it (Ctrl-C):
     its standard output. It must exit as an interrupted program does (130)."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(TRACKER), *command, "--port", str(port)],
         env=_environment(data_dir),
