@@ -24,16 +24,19 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import logging
 import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.generator import BytesGenerator
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -168,23 +171,39 @@ class Connection:
             raise Unreachable(f"SMTP-сервер недоступен: {exc}") from exc
         self.smtp = smtp
 
-    def send(self, message: Message) -> None:
+    def envelope(self, message: Message) -> bytes:
+        """Open the message's SMTP transaction (MAIL FROM, RCPT TO): nothing is accepted yet.
+        Returns the message's bytes for :meth:`finish`."""
         if self.smtp is None:
             self.open()
         assert self.smtp is not None
+        sender, recipient = parseaddr(message["From"])[1], parseaddr(message["To"])[1]
+        with io.BytesIO() as buffer:
+            BytesGenerator(buffer, policy=compat32.clone(linesep="\r\n")).flatten(message)
+            data = buffer.getvalue()
         try:
-            refused = self.smtp.send_message(message)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reply = next(iter(exc.recipients.values()))
-            raise _by_code(code, reply) from exc
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            self.smtp.ehlo_or_helo_if_needed()
+            for code, reply in (self.smtp.mail(sender), self.smtp.rcpt(recipient)):
+                if code not in {250, 251}:
+                    self.smtp.rset()
+                    raise _by_code(code, reply)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise self._broken(exc) from exc
+        return data
+
+    def finish(self, data: bytes) -> None:
+        """Send the content: when this returns, the server has accepted the message."""
+        assert self.smtp is not None
+        try:
+            self.smtp.data(data)
+        except smtplib.SMTPDataError as exc:
             raise _by_code(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            self.smtp = None  # the session is gone; the next message opens a new one
-            raise Unreachable(f"Соединение с SMTP-сервером прервано: {exc}") from exc
-        if refused:
-            code, reply = next(iter(refused.values()))
-            raise _by_code(code, reply)
+            raise self._broken(exc) from exc
+
+    def _broken(self, exc: Exception) -> Unreachable:
+        self.smtp = None  # the session is gone; the next message opens a new one
+        return Unreachable(f"Соединение с SMTP-сервером прервано: {exc}")
 
     def close(self) -> None:
         if self.smtp is not None:
@@ -224,6 +243,11 @@ def build_email(row: dict[str, Any], settings: Settings) -> Message:
     message["Message-ID"] = message_id(row["key"], settings)
     message["Auto-Submitted"] = "auto-generated"
     return message
+
+
+def _prepare(connection: Connection, row: dict[str, Any], settings: Settings) -> bytes:
+    """Build a row's e-mail and open its SMTP transaction (in the sending thread)."""
+    return connection.envelope(build_email(row, settings))
 
 
 def message_id(key: str, settings: Settings) -> str:
@@ -366,53 +390,78 @@ async def deliver(*, limit: int | None = None, settings: Settings | None = None)
             if not batch:
                 break
             taken += len(batch)
-            await _send_batch(batch, connection, settings, summary, until=claimed_at + lease / 2)
+            if connection is None:
+                await _keep(batch, summary)
+            else:
+                await _send_batch(
+                    batch, connection, settings, summary, until=claimed_at + lease / 2
+                )
     finally:
         if connection is not None:
             await asyncio.to_thread(connection.close)
     return summary
 
 
+async def _keep(batch: list[dict[str, Any]], summary: DeliverySummary) -> None:
+    """No SMTP server configured: the outbox is where the message is read."""
+    for row in batch:
+        await _sent(row, "outbox")
+        summary.sent += 1
+
+
 async def _send_batch(
     batch: list[dict[str, Any]],
-    connection: Connection | None,
+    connection: Connection,
     settings: Settings,
     summary: DeliverySummary,
     *,
     until: datetime,
 ) -> None:
     """Send a claimed batch. Past ``until`` (half the lease) the rest goes back to the queue
-    untried, so a slow server never lets the lease run out under a message still to be sent."""
-    for index, row in enumerate(batch):
-        if connection is None:
-            await _sent(row, "outbox")
-            summary.sent += 1
-            continue
-        if clock.now() > until:
-            for waiting in batch[index:]:
-                await _release(waiting)
-            return
-        try:
-            email = build_email(row, settings)
-            await asyncio.to_thread(connection.send, email)
-        except Permanent as exc:
-            await _failed(row, str(exc))
-            summary.failed += 1
-        except Unreachable as exc:
-            # the server is down: this message and the rest of the batch wait
-            for position, waiting in enumerate(batch[index:]):
-                given_up = await _deferred(waiting, str(exc), tried=position == 0)
+    untried, so a slow server never lets the lease run out under a message still to be sent.
+
+    Pipelined, and still one message in doubt at most: while message n+1's envelope goes out
+    (nothing the server could deliver yet), message n — accepted — is marked sent; n+1's
+    content goes only once n's mark has committed."""
+    marking: asyncio.Future[None] | None = None
+    try:
+        for index, row in enumerate(batch):
+            if clock.now() > until:
+                for waiting in batch[index:]:
+                    await _release(waiting)
+                return
+            try:
+                opening = asyncio.ensure_future(
+                    asyncio.to_thread(_prepare, connection, row, settings)
+                )
+                try:
+                    if marking is not None:
+                        await marking
+                        marking = None
+                finally:
+                    data = await opening
+                await asyncio.to_thread(connection.finish, data)
+            except Permanent as exc:
+                await _failed(row, str(exc))
+                summary.failed += 1
+            except Unreachable as exc:
+                # the server is down: this message and the rest of the batch wait
+                for position, waiting in enumerate(batch[index:]):
+                    given_up = await _deferred(waiting, str(exc), tried=position == 0)
+                    summary.failed += given_up
+                    summary.deferred += not given_up
+                log.warning("SMTP unavailable, %d message(s) deferred: %s", len(batch) - index, exc)
+                return
+            except Temporary as exc:  # 4xx for this message only
+                given_up = await _deferred(row, str(exc), tried=True)
                 summary.failed += given_up
                 summary.deferred += not given_up
-            log.warning("SMTP unavailable, %d message(s) deferred: %s", len(batch) - index, exc)
-            return
-        except Temporary as exc:  # 4xx for this message only
-            given_up = await _deferred(row, str(exc), tried=True)
-            summary.failed += given_up
-            summary.deferred += not given_up
-        else:
-            await _sent(row, "smtp")
-            summary.sent += 1
+            else:
+                marking = asyncio.ensure_future(_sent(row, "smtp"))
+                summary.sent += 1
+    finally:
+        if marking is not None:
+            await marking
 
 
 async def pending_count() -> int:
