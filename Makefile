@@ -13,6 +13,8 @@ run: $(STAMP)
 
 # ruff and mypy first, then the whole suite on SQLite, then the integration tests on a
 # throwaway PostgreSQL cluster (it fails, never skips, when PostgreSQL cannot start).
+# Two pytest workers (pytest-xdist): each has its own database, cluster and servers; many
+# tests wait on real processes (workers, redis, SMTP), so two halve the time on two cores.
 test: lint test-sqlite test-postgres
 
 lint: $(STAMP)
@@ -21,10 +23,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest tests
+	$(BIN)/pytest tests -n 2
 
 test-postgres: $(STAMP)
-	TRACKER_TEST_DB=postgres $(BIN)/pytest tests/integration -p no:cacheprovider
+	TRACKER_TEST_DB=postgres $(BIN)/pytest tests/integration -n 2 -p no:cacheprovider
 
 # Speed figures, each beside a baseline measured in the same run (see tests/bench/).
 bench: $(STAMP)
