@@ -10,17 +10,15 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from tracker.accounts import services as accounts
 from tracker.accounts.roles import Actor, Permission, Role
-from tracker.errors import ValidationError
 from tracker.schools import services as schools
 from tracker.web.auth import SESSION_USER_KEY, CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
+from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 HOME_BY_ROLE = {
     Role.SCHOOL: "/my",
@@ -186,7 +184,8 @@ class UserAdminController(Controller):
     async def add(self, request: AnyRequest, actor: CurrentActor) -> Template | Redirect:
         form = Form(await request.form())
         values = _user_values(form, new=True)
-        try:
+
+        async def save() -> None:
             form.check()
             await accounts.create_user(
                 actor,
@@ -197,22 +196,19 @@ class UserAdminController(Controller):
                 position=values["position"],
                 school_id=values["school_id"],
             )
-        except ValidationError as exc:
-            context = await _users_context(
-                actor, values=_without_password(values), errors=exc.errors
-            )
-            return page(
-                request,
-                "admin/users.html",
-                context,
-                fragment="admin/_user_add_form.html",
-                status_code=422,
-            )
-        flash(request, f"Пользователь {values['email'].lower()} добавлен.", category="success")
-        swap = None
-        if is_htmx(request):
-            swap = fragment("admin/_user_add_form.html", await _users_context(actor, saved=True))
-        return back_to(request, "/admin/users", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="admin/users.html",
+            form_fragment="admin/_user_add_form.html",
+            invalid=lambda errors: _users_context(
+                actor, values=_without_password(values), errors=errors
+            ),
+            saved=lambda _: _users_context(actor, saved=True),
+            message=f"Пользователь {values['email'].lower()} добавлен.",
+            back="/admin/users",
+        )
 
     @get("/{user_id:int}")
     async def edit_page(
@@ -227,7 +223,8 @@ class UserAdminController(Controller):
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = _user_values(form, new=False)
-        try:
+
+        async def save() -> None:
             form.check()
             await accounts.update_user(
                 actor,
@@ -239,24 +236,19 @@ class UserAdminController(Controller):
                 is_active=values["is_active"],
                 password=values["password"] or None,
             )
-        except ValidationError as exc:
-            context = await _user_edit_context(
-                actor, user_id, values=_without_password(values), errors=exc.errors
-            )
-            return page(
-                request,
-                "admin/user_edit.html",
-                context,
-                fragment="admin/_user_edit_form.html",
-                status_code=422,
-            )
-        flash(request, "Сохранено.", category="success")
-        swap = None
-        if is_htmx(request):
-            swap = fragment(
-                "admin/_user_edit_form.html", await _user_edit_context(actor, user_id, saved=True)
-            )
-        return back_to(request, f"/admin/users/{user_id}", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="admin/user_edit.html",
+            form_fragment="admin/_user_edit_form.html",
+            invalid=lambda errors: _user_edit_context(
+                actor, user_id, values=_without_password(values), errors=errors
+            ),
+            saved=lambda _: _user_edit_context(actor, user_id, saved=True),
+            message="Сохранено.",
+            back=f"/admin/users/{user_id}",
+        )
 
 
 # ---------------------------------------------------------------------------- JSON API

@@ -21,7 +21,7 @@ from tracker.errors import ValidationError
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
+from tracker.web.rendering import AnyRequest, Context, back_to, form_result, fragment, is_htmx, page
 from tracker.web.templating import ru_long_date
 
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -120,31 +120,34 @@ class CalendarAdminController(Controller):
             "working": form.text("working"),
             "note": note,
         }
-        try:
+
+        async def save() -> calendar.DayView:
             form.check()
             assert when is not None  # required: checked above
             assert working is not None
-            result = await calendar.set_day(actor, when, working, note)
-        except ValidationError as exc:
+            return await calendar.set_day(actor, when, working, note)
+
+        async def invalid(errors: dict[str, str]) -> Context:
             year = (
                 when.year
                 if when and calendar.FIRST_YEAR <= when.year <= calendar.LAST_YEAR
                 else None
             )
             # the service checks the date's year: its message belongs beside the date
-            errors = {("day" if k == "year" else k): v for k, v in exc.errors.items()}
-            context = await _page_context(
-                actor, year or clock.today().year, values=values, errors=errors
+            by_field = {("day" if k == "year" else k): v for k, v in errors.items()}
+            return await _page_context(
+                actor, year or clock.today().year, values=values, errors=by_field
             )
-            return page(
-                request,
-                "calendar/calendar.html",
-                context,
-                fragment="calendar/_day_form.html",
-                status_code=422,
-            )
-        flash(request, _saved_message(result), category="success")
-        return Redirect(path=_year_url(result.day), status_code=303)
+
+        return await form_result(
+            request,
+            save,
+            template="calendar/calendar.html",
+            form_fragment="calendar/_day_form.html",
+            invalid=invalid,
+            message=_saved_message,
+            back=lambda result: _year_url(result.day),
+        )
 
     @post("/days/{day:str}")
     async def flip(

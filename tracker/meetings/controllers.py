@@ -35,7 +35,7 @@ from tracker.schools.services import AllSchools, ChosenSchools, GroupOfSchools, 
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
+from tracker.web.rendering import AnyRequest, Context, form_result, is_htmx, page
 from tracker.web.templating import plural_ru
 
 MEETING_KINDS = [(k.value, label) for k, label in meetings.MEETING_KIND_LABELS.items()]
@@ -251,28 +251,25 @@ class MeetingPagesController(Controller):
         form = Form(await request.form())
         values = {"title": form.text("title", max_length=5000), "speakers": form.text("speakers")}
         speakers = SPEAKER_SEPARATORS.split(values["speakers"])
-        try:
+
+        async def save() -> None:
             form.check()
             await meetings.add_agenda_item(
                 actor, meeting_id, title=values["title"], speakers=speakers
             )
-        except ValidationError as exc:
-            context = await _meeting_context(
-                actor, meeting_id, agenda_values=values, agenda_errors=exc.errors
-            )
-            return page(
-                request,
-                "meetings/meeting.html",
-                context,
-                fragment="meetings/_agenda_form.html",
-                status_code=422,
-            )
-        flash(request, "Вопрос повестки добавлен.", category="success")
-        swap = None
-        if is_htmx(request):
-            context = await _meeting_context(actor, meeting_id, saved=True)
-            swap = fragment("meetings/_agenda_form.html", context)
-        return back_to(request, f"/meetings/{meeting_id}", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="meetings/meeting.html",
+            form_fragment="meetings/_agenda_form.html",
+            invalid=lambda errors: _meeting_context(
+                actor, meeting_id, agenda_values=values, agenda_errors=errors
+            ),
+            saved=lambda _: _meeting_context(actor, meeting_id, saved=True),
+            message="Вопрос повестки добавлен.",
+            back=f"/meetings/{meeting_id}",
+        )
 
     @post("/{meeting_id:int}/decisions", status_code=200)
     async def add_decision(
@@ -280,28 +277,25 @@ class MeetingPagesController(Controller):
     ) -> Template | Redirect:
         form = Form(await request.form())
         values, draft, agenda_item_id = _decision_form(form)
-        try:
+
+        async def save() -> None:
             if form.errors:
                 raise _invalid(form, meetings.check_decision(draft))
             await meetings.add_decision(actor, meeting_id, draft, agenda_item_id=agenda_item_id)
-        except ValidationError as exc:
-            context = await _meeting_context(
-                actor, meeting_id, decision_values=values, decision_errors=exc.errors
-            )
-            return page(
-                request,
-                "meetings/meeting.html",
-                context,
-                fragment="meetings/_decision_form.html",
-                status_code=422,
-            )
+
         number = f" № {draft.number.strip()}" if draft.number.strip() else ""
-        flash(request, f"Решение{number} добавлено.", category="success")
-        swap = None
-        if is_htmx(request):
-            context = await _meeting_context(actor, meeting_id, saved=True)
-            swap = fragment("meetings/_decision_form.html", context)
-        return back_to(request, f"/meetings/{meeting_id}", swap)
+        return await form_result(
+            request,
+            save,
+            template="meetings/meeting.html",
+            form_fragment="meetings/_decision_form.html",
+            invalid=lambda errors: _meeting_context(
+                actor, meeting_id, decision_values=values, decision_errors=errors
+            ),
+            saved=lambda _: _meeting_context(actor, meeting_id, saved=True),
+            message=f"Решение{number} добавлено.",
+            back=f"/meetings/{meeting_id}",
+        )
 
 
 # ---------------------------------------------------------------------------- decision page
@@ -337,25 +331,24 @@ class DecisionPagesController(Controller):
         form = Form(await request.form())
         values, target = _assign_form(form)
         due_on = form.date("due_on")
-        try:
+
+        async def save() -> list[assignments.AssignmentRow]:
             form.check()
             assert target is not None  # the form reported a missing target
-            rows = await assignments.assign(actor, decision_id, target, due_on=due_on)
-        except ValidationError as exc:
-            context = await _decision_context(actor, decision_id, values=values, errors=exc.errors)
-            return page(
-                request,
-                "meetings/decision.html",
-                context,
-                fragment="meetings/_assign_form.html",
-                status_code=422,
-            )
-        flash(request, _assigned_message(rows), category="success")
-        swap = None
-        if is_htmx(request):
-            context = await _decision_context(actor, decision_id, saved=True)
-            swap = fragment("meetings/_assign_form.html", context)
-        return back_to(request, f"/decisions/{decision_id}", swap)
+            return await assignments.assign(actor, decision_id, target, due_on=due_on)
+
+        return await form_result(
+            request,
+            save,
+            template="meetings/decision.html",
+            form_fragment="meetings/_assign_form.html",
+            invalid=lambda errors: _decision_context(
+                actor, decision_id, values=values, errors=errors
+            ),
+            saved=lambda _: _decision_context(actor, decision_id, saved=True),
+            message=_assigned_message,
+            back=f"/decisions/{decision_id}",
+        )
 
     @post(
         "/{decision_id:int}/remove-from-control",
@@ -367,26 +360,23 @@ class DecisionPagesController(Controller):
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = {"comment": form.text("comment", max_length=meetings.MAX_TEXT)}
-        try:
+
+        async def save() -> None:
             form.check()
             await meetings.remove_from_control(actor, decision_id, comment=values["comment"])
-        except ValidationError as exc:
-            context = await _decision_context(
-                actor, decision_id, control_values=values, control_errors=exc.errors
-            )
-            return page(
-                request,
-                "meetings/decision.html",
-                context,
-                fragment="meetings/_control.html",
-                status_code=422,
-            )
-        flash(request, "Решение снято с контроля.", category="success")
-        swap = None
-        if is_htmx(request):
-            context = await _decision_context(actor, decision_id, saved_control=True)
-            swap = fragment("meetings/_control.html", context)
-        return back_to(request, f"/decisions/{decision_id}", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="meetings/decision.html",
+            form_fragment="meetings/_control.html",
+            invalid=lambda errors: _decision_context(
+                actor, decision_id, control_values=values, control_errors=errors
+            ),
+            saved=lambda _: _decision_context(actor, decision_id, saved_control=True),
+            message="Решение снято с контроля.",
+            back=f"/decisions/{decision_id}",
+        )
 
 
 # ---------------------------------------------------------------------------- JSON API

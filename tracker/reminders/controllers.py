@@ -12,18 +12,16 @@ from typing import Any
 import msgspec
 from litestar import Controller, get, post, put
 from litestar.params import JSONBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from tracker.accounts.roles import Permission
-from tracker.errors import ValidationError
 from tracker.reminders.policy import ReminderPolicy, parse_day_list
 from tracker.reminders.settings import describe, load_policy, save_policy
 from tracker.settings import get_settings
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
+from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 PAGE_URL = "/admin/reminders"
 NUMBERS = ("overdue_every_working_days", "escalate_after_days", "digest_hour")
@@ -98,23 +96,27 @@ class ReminderPolicyController(Controller):
     async def save(self, request: AnyRequest, actor: CurrentActor) -> Template | Redirect:
         form = Form(await request.form())
         submitted, values = _policy_from_form(form)
-        try:
+
+        async def save() -> ReminderPolicy:
             form.check()
-            saved = await save_policy(actor, submitted)
-        except ValidationError as exc:
-            context = _context(await load_policy(), values=values, errors=exc.errors)
-            return page(
-                request,
-                "reminders/policy.html",
-                context,
-                fragment="reminders/_policy_form.html",
-                status_code=422,
-            )
-        flash(request, "Правила напоминаний сохранены", category="success")
-        swap = None
-        if is_htmx(request):
-            swap = fragment("reminders/_policy_form.html", _context(saved, saved=True))
-        return back_to(request, PAGE_URL, swap)
+            return await save_policy(actor, submitted)
+
+        async def invalid(errors: dict[str, str]) -> Context:
+            return _context(await load_policy(), values=values, errors=errors)
+
+        async def saved(policy: ReminderPolicy) -> Context:
+            return _context(policy, saved=True)
+
+        return await form_result(
+            request,
+            save,
+            template="reminders/policy.html",
+            form_fragment="reminders/_policy_form.html",
+            invalid=invalid,
+            saved=saved,
+            message="Правила напоминаний сохранены",
+            back=PAGE_URL,
+        )
 
 
 # ---------------------------------------------------------------------------- JSON API

@@ -11,16 +11,14 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
-from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from tracker.accounts.roles import Actor, Permission
-from tracker.errors import ValidationError
 from tracker.schools import services as schools
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
+from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 
 def _school_values(form: Form) -> Context:
@@ -43,6 +41,27 @@ async def _schools_context(actor: Actor, **extra: Any) -> Context:
     return context | extra
 
 
+async def _school_edit_context(
+    actor: Actor, school_id: int, values: Context | None = None, **extra: Any
+) -> Context:
+    """The edit form: the school's own values, or ``values`` as they were submitted."""
+    school = await schools.get_school(actor, school_id)
+    context: Context = {
+        "school": school,
+        "groups": await schools.list_groups(actor),
+        "values": values
+        or {
+            "name": school.name,
+            "short_name": school.short_name,
+            "email": school.email,
+            "groups": list(school.group_ids),
+            "is_active": school.is_active,
+        },
+        "errors": {},
+    }
+    return context | extra
+
+
 class SchoolAdminController(Controller):
     path = "/admin/schools"
     guards = [requires(Permission.ADMINISTER)]  # noqa: RUF012 - Litestar's declaration style
@@ -57,7 +76,8 @@ class SchoolAdminController(Controller):
     async def add(self, request: AnyRequest, actor: CurrentActor) -> Template | Redirect:
         form = Form(await request.form())
         values = _school_values(form)
-        try:
+
+        async def save() -> None:
             form.check()
             await schools.create_school(
                 actor,
@@ -66,39 +86,23 @@ class SchoolAdminController(Controller):
                 email=values["email"],
                 group_ids=values["groups"],
             )
-        except ValidationError as exc:
-            context = await _schools_context(actor, values=values, errors=exc.errors)
-            return page(
-                request,
-                "admin/schools.html",
-                context,
-                fragment="admin/_school_add_form.html",
-                status_code=422,
-            )
-        flash(request, f"Школа «{values['short_name']}» добавлена.", category="success")
-        swap = None
-        if is_htmx(request):
-            context = await _schools_context(actor, saved=True)
-            swap = fragment("admin/_school_add_form.html", context)
-        return back_to(request, "/admin/schools", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="admin/schools.html",
+            form_fragment="admin/_school_add_form.html",
+            invalid=lambda errors: _schools_context(actor, values=values, errors=errors),
+            saved=lambda _: _schools_context(actor, saved=True),
+            message=f"Школа «{values['short_name']}» добавлена.",
+            back="/admin/schools",
+        )
 
     @get("/{school_id:int}")
     async def edit_page(
         self, request: AnyRequest, actor: CurrentActor, school_id: FromPath[int]
     ) -> Template:
-        school = await schools.get_school(actor, school_id)
-        context: Context = {
-            "school": school,
-            "groups": await schools.list_groups(actor),
-            "values": {
-                "name": school.name,
-                "short_name": school.short_name,
-                "email": school.email,
-                "groups": list(school.group_ids),
-                "is_active": school.is_active,
-            },
-            "errors": {},
-        }
+        context = await _school_edit_context(actor, school_id)
         return page(
             request, "admin/school_edit.html", context, fragment="admin/_school_edit_form.html"
         )
@@ -109,7 +113,8 @@ class SchoolAdminController(Controller):
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = _school_values(form)
-        try:
+
+        async def save() -> None:
             form.check()
             await schools.update_school(
                 actor,
@@ -120,34 +125,17 @@ class SchoolAdminController(Controller):
                 is_active=values["is_active"],
                 group_ids=values["groups"],
             )
-        except ValidationError as exc:
-            context = {
-                "school": await schools.get_school(actor, school_id),
-                "groups": await schools.list_groups(actor),
-                "values": values,
-                "errors": exc.errors,
-            }
-            return page(
-                request,
-                "admin/school_edit.html",
-                context,
-                fragment="admin/_school_edit_form.html",
-                status_code=422,
-            )
-        flash(request, "Сохранено.", category="success")
-        url = f"/admin/schools/{school_id}"
-        swap = None
-        if is_htmx(request):
-            school = await schools.get_school(actor, school_id)
-            context = {
-                "school": school,
-                "groups": await schools.list_groups(actor),
-                "values": values,
-                "errors": {},
-                "saved": True,
-            }
-            swap = fragment("admin/_school_edit_form.html", context)
-        return back_to(request, url, swap)
+
+        return await form_result(
+            request,
+            save,
+            template="admin/school_edit.html",
+            form_fragment="admin/_school_edit_form.html",
+            invalid=lambda errors: _school_edit_context(actor, school_id, values, errors=errors),
+            saved=lambda _: _school_edit_context(actor, school_id, values, saved=True),
+            message="Сохранено.",
+            back=f"/admin/schools/{school_id}",
+        )
 
 
 # ---------------------------------------------------------------------------- groups
@@ -177,23 +165,21 @@ class GroupAdminController(Controller):
     async def add(self, request: AnyRequest, actor: CurrentActor) -> Template | Redirect:
         form = Form(await request.form())
         name = form.text("name", max_length=200)
-        try:
+
+        async def save() -> None:
             form.check()
             await schools.create_group(actor, name=name)
-        except ValidationError as exc:
-            context = await _groups_context(actor, values={"name": name}, errors=exc.errors)
-            return page(
-                request,
-                "admin/groups.html",
-                context,
-                fragment="admin/_group_add_form.html",
-                status_code=422,
-            )
-        flash(request, f"Группа «{name}» добавлена.", category="success")
-        swap = None
-        if is_htmx(request):
-            swap = fragment("admin/_group_add_form.html", await _groups_context(actor, saved=True))
-        return back_to(request, "/admin/groups", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="admin/groups.html",
+            form_fragment="admin/_group_add_form.html",
+            invalid=lambda errors: _groups_context(actor, values={"name": name}, errors=errors),
+            saved=lambda _: _groups_context(actor, saved=True),
+            message=f"Группа «{name}» добавлена.",
+            back="/admin/groups",
+        )
 
     @post("/{group_id:int}")
     async def rename(
@@ -201,25 +187,23 @@ class GroupAdminController(Controller):
     ) -> Template | Redirect:
         form = Form(await request.form())
         name = form.text("name", max_length=200)
-        try:
+
+        async def save() -> None:
             form.check()
             await schools.rename_group(actor, group_id, name=name)
-        except ValidationError as exc:
-            context = await _groups_context(
-                actor, renaming={"id": group_id, "name": name, "errors": exc.errors}
-            )
-            return page(
-                request,
-                "admin/groups.html",
-                context,
-                fragment="admin/_groups_table.html",
-                status_code=422,
-            )
-        flash(request, f"Группа переименована: «{name}».", category="success")
-        swap = None
-        if is_htmx(request):
-            swap = fragment("admin/_groups_table.html", await _groups_context(actor, saved=True))
-        return back_to(request, "/admin/groups", swap)
+
+        return await form_result(
+            request,
+            save,
+            template="admin/groups.html",
+            form_fragment="admin/_groups_table.html",
+            invalid=lambda errors: _groups_context(
+                actor, renaming={"id": group_id, "name": name, "errors": errors}
+            ),
+            saved=lambda _: _groups_context(actor, saved=True),
+            message=f"Группа переименована: «{name}».",
+            back="/admin/groups",
+        )
 
 
 # ---------------------------------------------------------------------------- users
