@@ -6,6 +6,7 @@ from tracker.accounts.tables import ApiToken, User
 from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
 from tracker.audit.tables import AuditEvent
 from tracker.calendar.tables import CalendarDay
+from tracker.followup.tables import FollowUp, FollowUpItem
 from tracker.mail.tables import OutboxMessage
 from tracker.meetings.tables import AgendaItem, Decision, Meeting
 from tracker.reminders.tables import Reminder, ReminderPolicyRow
@@ -32,6 +33,8 @@ TABLES = [
     ReminderPolicyRow,
     OutboxMessage,
     WebSession,
+    FollowUp,
+    FollowUpItem,
 ]
 
 APP_CONFIG = AppConfig(
