@@ -58,7 +58,7 @@ class AgendaDocument:
     """The date the annex's figures were counted on."""
 
 
-def _style(document: object) -> None:
+def apply_style(document: object) -> None:
     normal = document.styles["Normal"]  # type: ignore[attr-defined]
     normal.font.name = FONT
     normal.font.size = SIZE
@@ -69,7 +69,7 @@ def _style(document: object) -> None:
     normal.paragraph_format.line_spacing = 1.0
 
 
-def _margins(section: object, *, landscape: bool = False) -> None:
+def set_margins(section: object, *, landscape: bool = False) -> None:
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE  # type: ignore[attr-defined]
         section.page_width, section.page_height = Mm(297), Mm(210)  # type: ignore[attr-defined]
@@ -81,7 +81,7 @@ def _margins(section: object, *, landscape: bool = False) -> None:
     section.bottom_margin = Mm(20)  # type: ignore[attr-defined]
 
 
-def _paragraph(
+def add_paragraph(
     document: object, text: str = "", *, bold: bool = False, align: int | None = None
 ) -> object:
     paragraph = document.add_paragraph()  # type: ignore[attr-defined]
@@ -140,44 +140,44 @@ def annex_rows(rows: Sequence[AnnexRow]) -> list[tuple[str, ...]]:
 
 def agenda_docx(doc: AgendaDocument) -> bytes:
     document = Document()
-    _style(document)
-    _margins(document.sections[0])
-    _paragraph(document, doc.organisation.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document)
-    _paragraph(document, "ПОВЕСТКА ДНЯ", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, doc.meeting_title, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document)
-    when = _paragraph(document, long_date(doc.meeting_date))
+    apply_style(document)
+    set_margins(document.sections[0])
+    add_paragraph(document, doc.organisation.upper(), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document)
+    add_paragraph(document, "ПОВЕСТКА ДНЯ", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document, doc.meeting_title, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document)
+    when = add_paragraph(document, long_date(doc.meeting_date))
     if doc.place:
         when.add_run("\t" + doc.place)  # type: ignore[attr-defined]
-    _paragraph(document)
+    add_paragraph(document)
     for number, entry in enumerate(doc.entries, start=1):
-        item = _paragraph(document, f"{number}. {entry.title}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        item = add_paragraph(document, f"{number}. {entry.title}", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         item.paragraph_format.first_line_indent = Mm(12.5)  # type: ignore[attr-defined]
         if entry.speakers:
-            speakers = _paragraph(document, "Докладчик: " + ", ".join(entry.speakers))
+            speakers = add_paragraph(document, "Докладчик: " + ", ".join(entry.speakers))
             speakers.paragraph_format.first_line_indent = Mm(12.5)  # type: ignore[attr-defined]
     if doc.annex:
         section = document.add_section()
-        _margins(section, landscape=True)
-        _paragraph(document, "Приложение", align=WD_ALIGN_PARAGRAPH.RIGHT)
-        _paragraph(
+        set_margins(section, landscape=True)
+        add_paragraph(document, "Приложение", align=WD_ALIGN_PARAGRAPH.RIGHT)
+        add_paragraph(
             document,
             f"к повестке дня совещания от {doc.meeting_date:%d.%m.%Y}",
             align=WD_ALIGN_PARAGRAPH.RIGHT,
         )
-        _paragraph(document)
-        _paragraph(
+        add_paragraph(document)
+        add_paragraph(
             document,
             "Информация о ходе исполнения решений",
             bold=True,
             align=WD_ALIGN_PARAGRAPH.CENTER,
         )
         if doc.as_of:
-            _paragraph(
+            add_paragraph(
                 document, f"по состоянию на {doc.as_of:%d.%m.%Y}", align=WD_ALIGN_PARAGRAPH.CENTER
             )
-        _paragraph(document)
+        add_paragraph(document)
         table = document.add_table(rows=1, cols=len(ANNEX_HEADER))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
