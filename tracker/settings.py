@@ -64,6 +64,8 @@ class Settings:
     """``TRACKER_DB_POOL``: open a PostgreSQL connection pool at start-up (off in tests)."""
     secure_cookies: bool = False
     """``TRACKER_SECURE_COOKIES``: mark cookies Secure (on behind TLS)."""
+    organisation: str = "Отдел образования"
+    """``TRACKER_ORGANISATION``: the department's name, at the head of its documents."""
     mail_from: str = "Decision Tracker <tracker@localhost>"
     """``TRACKER_MAIL_FROM``: the sender of every e-mail."""
     mail_lease_seconds: int = 300
@@ -130,6 +132,7 @@ def load_settings() -> Settings:
         password_hash_memory_kib=_int_env("TRACKER_PASSWORD_HASH_MEMORY_KIB", 65536),
         db_pool=_env("TRACKER_DB_POOL", "1") not in {"0", "false", "no"},
         secure_cookies=_env("TRACKER_SECURE_COOKIES", "0") in {"1", "true", "yes"},
+        organisation=_env("TRACKER_ORGANISATION", "Отдел образования"),
         mail_from=_env("TRACKER_MAIL_FROM", "Decision Tracker <tracker@localhost>"),
         mail_lease_seconds=_int_env("TRACKER_MAIL_LEASE_SECONDS", 300),
     )

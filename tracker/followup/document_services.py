@@ -1,0 +1,123 @@
+"""The meeting's documents as files: the agenda with its follow-up annex, and a school's
+extract of the protocol. Permissions here; the layout in ``documents`` and ``extract``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tracker.accounts.roles import Actor, Permission
+from tracker.assignments.tables import Assignment
+from tracker.errors import NotFoundError
+from tracker.followup.documents import AgendaDocument, AgendaEntry, AnnexRow, agenda_docx
+from tracker.followup.extract import Extract, ExtractDecision, extract_docx
+from tracker.followup.snapshot import DecisionSnapshot
+from tracker.followup.tables import FollowUp, FollowUpItem
+from tracker.meetings.tables import AgendaItem, Meeting
+from tracker.schools.tables import School
+from tracker.settings import get_settings
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+EXTRACT_OF = {"protocol": "протокола", "resolution": "решения", "decision": "решения"}
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    name: str
+    content_type: str
+    data: bytes
+
+
+async def _meeting(meeting_id: int) -> dict[str, Any]:
+    row = await Meeting.select().where(Meeting.id == meeting_id).first()
+    if row is None:
+        raise NotFoundError("Совещание не найдено.")
+    return row
+
+
+async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
+    """The agenda of the meeting; with a compiled follow-up, its annex from the frozen snapshot."""
+    actor.require(Permission.SEE_ALL_SCHOOLS)
+    meeting = await _meeting(meeting_id)
+    items = await (
+        AgendaItem.select(AgendaItem.title, AgendaItem.speakers)
+        .where(AgendaItem.meeting == meeting_id)
+        .order_by(AgendaItem.position)
+    )
+    follow_up = await FollowUp.select().where(FollowUp.meeting == meeting_id).first()
+    annex: list[AnnexRow] = []
+    if follow_up is not None:
+        rows = await (
+            FollowUpItem.select(FollowUpItem.snapshot, FollowUpItem.proposal_text)
+            .where(FollowUpItem.follow_up == follow_up["id"])
+            .order_by(FollowUpItem.position)
+        )
+        annex = [
+            AnnexRow(DecisionSnapshot.from_json(_json(r["snapshot"])), r["proposal_text"])
+            for r in rows
+        ]
+    meeting_date: date = meeting["date"]
+    document = AgendaDocument(
+        organisation=get_settings().organisation,
+        meeting_title=str(meeting["title"]),
+        meeting_date=meeting_date,
+        place=str(meeting["place"]),
+        entries=tuple(AgendaEntry(i["title"], tuple(_json(i["speakers"]) or ())) for i in items),
+        annex=tuple(annex),
+        as_of=follow_up["as_of"] if follow_up else None,
+    )
+    return DocumentFile(
+        name=f"Повестка {meeting_date:%d.%m.%Y}.docx", content_type=DOCX, data=agenda_docx(document)
+    )
+
+
+async def extract_document(actor: Actor, meeting_id: int, school_id: int) -> DocumentFile:
+    """«Выписка из протокола» for one school: a school user gets their own school's only."""
+    actor.require_school(school_id)
+    meeting = await _meeting(meeting_id)
+    school = await School.select(School.short_name).where(School.id == school_id).first()
+    if school is None:
+        raise NotFoundError("Учреждение не найдено.")
+    rows = await (
+        Assignment.select(
+            Assignment.decision._.number.as_alias("number"),
+            Assignment.decision._.text.as_alias("text"),
+            Assignment.decision._.deadline_text.as_alias("deadline_text"),
+            Assignment.due_on,
+            Assignment.decision._.position.as_alias("position"),
+        )
+        .where((Assignment.school == school_id) & (Assignment.decision._.meeting == meeting_id))
+        .order_by(Assignment.decision._.position)
+        .order_by(Assignment.due_on)
+    )
+    seen: set[int] = set()
+    decisions: list[ExtractDecision] = []
+    for r in rows:  # a periodic decision has an assignment per period: list it once
+        if r["position"] in seen:
+            continue
+        seen.add(r["position"])
+        due = r["deadline_text"] or (f"до {r['due_on']:%d.%m.%Y}" if r["due_on"] else "постоянно")
+        decisions.append(ExtractDecision(r["number"], r["text"], due))
+    meeting_date: date = meeting["date"]
+    extract = Extract(
+        organisation=get_settings().organisation,
+        meeting_kind=EXTRACT_OF.get(str(meeting["kind"]), "протокола"),
+        meeting_title=str(meeting["title"]),
+        meeting_number=str(meeting["number"]),
+        meeting_date=meeting_date,
+        school_name=school["short_name"],
+        decisions=tuple(decisions),
+    )
+    return DocumentFile(
+        name=f"Выписка {meeting_date:%d.%m.%Y} {school['short_name']}.docx",
+        content_type=DOCX,
+        data=extract_docx(extract),
+    )
+
+
+def _json(value: Any) -> Any:
+    """JSON columns read back as text on SQLite."""
+    return json.loads(value) if isinstance(value, str) else value
