@@ -7,12 +7,10 @@ Handlers parse, call a service and pick a template. The services check every per
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
 
 import msgspec
 from litestar import Controller, Response, get, post
@@ -46,6 +44,8 @@ from tracker.audit.services import HistoryEntry
 from tracker.errors import PayloadTooLargeError, ValidationError
 from tracker.settings import get_settings
 from tracker.web.auth import CurrentActor
+from tracker.web.downloads import attachment
+from tracker.web.downloads import content_disposition as content_disposition  # noqa: PLC0414 - re-exported
 from tracker.web.forms import Form
 from tracker.web.guards import roles_only
 from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
@@ -517,27 +517,8 @@ async def _review_refused(
     return fragment("assignments/_review.html", context, status_code=422)
 
 
-_SAFE_TYPE = re.compile(r"^[\w.+-]+/[\w.+-]+$")
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with an ASCII fallback and the real name per RFC 5987 (Cyrillic names)."""
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in name)
-    return f"attachment; filename=\"{fallback or 'file'}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-
 def file_response(found: assignments.FileDownload) -> Response[bytes]:
-    media_type = found.content_type if _SAFE_TYPE.match(found.content_type) else ""
-    return Response(
-        content=found.data,
-        media_type=media_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": content_disposition(found.name),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(found.name, found.content_type, found.data)
 
 
 # ---------------------------------------------------------------- JSON API

@@ -8,6 +8,10 @@ from tracker.accounts.controllers import LoginController, TokenController, UserA
 from tracker.assignments.controllers import AssignmentApiController, AssignmentPagesController
 from tracker.attention.controllers import AttentionApiController, AttentionController
 from tracker.calendar.controllers import CalendarAdminController
+from tracker.followup.document_controllers import (
+    MeetingDocumentsApiController,
+    MeetingDocumentsController,
+)
 from tracker.mail.controllers import OutboxAdminController, OutboxApiController
 from tracker.meetings.controllers import (
     DecisionPagesController,
@@ -43,4 +47,6 @@ ROUTE_HANDLERS: list[Any] = [
     AttentionApiController,
     ReminderPolicyController,
     ReminderPolicyApiController,
+    MeetingDocumentsController,
+    MeetingDocumentsApiController,
 ]

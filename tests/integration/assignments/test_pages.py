@@ -14,10 +14,10 @@ import pytest
 from tests.support.http import PageClient
 from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
-from tracker.assignments.controllers import content_disposition
 from tracker.assignments.lifecycle import Status
 from tracker.schools.services import ChosenSchools
 from tracker.settings import get_settings
+from tracker.web.downloads import content_disposition
 
 PDF = b"%PDF-1.4 plan of seminars\n" * 40
 
