@@ -17,6 +17,7 @@ def _file(found: documents.DocumentFile) -> Response[bytes]:
 
 class MeetingDocumentsController(Controller):
     path = "/meetings/{meeting_id:int}"
+    include_in_schema = False
 
     @get("/agenda.docx")
     async def agenda(self, actor: CurrentActor, meeting_id: FromPath[int]) -> Response[bytes]:
