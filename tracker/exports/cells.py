@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.compliance.rules import Bucket, Counts
+from tracker.compliance.rules import ZERO, Bucket, Counts
+from tracker.compliance.services import Compliance, DecisionRef
 
 LABELS: dict[Bucket, str] = {
     Bucket.ACCEPTED_ON_TIME: "исполнено в срок",
@@ -90,3 +91,24 @@ def shorten(text: str, limit: int = 120) -> str:
     if " " in cut:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:.") + "…"
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One decision of the matrix: its cells in the order of the schools, and its totals."""
+
+    decision: DecisionRef
+    cells: tuple[Cell, ...]
+    counts: Counts
+
+
+def matrix_rows(c: Compliance) -> list[MatrixRow]:
+    """The matrix as rows, the way the workbook and the print view lay it out."""
+    return [
+        MatrixRow(
+            decision=d,
+            cells=tuple(cell(c.cell(d.id, s.id)) for s in c.schools),
+            counts=c.by_decision.get(d.id, ZERO),
+        )
+        for d in c.decisions
+    ]

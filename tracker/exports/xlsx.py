@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from tracker.compliance.rules import Bucket, Counts
 from tracker.compliance.services import Compliance
-from tracker.exports.cells import COLOURS, LABELS, cell, share, shorten
+from tracker.exports.cells import COLOURS, LABELS, matrix_rows, share, shorten
 from tracker.exports.discipline import DisciplineReport, DisciplineRow
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,19 +95,18 @@ def _matrix(sheet: Worksheet, c: Compliance, title: str) -> None:
     last_column = len(titles)
 
     row = HEADER_ROW
-    for row, decision in enumerate(c.decisions, start=HEADER_ROW + 1):
+    for row, line in enumerate(matrix_rows(c), start=HEADER_ROW + 1):
+        decision, totals = line.decision, line.counts
         values: list[object] = [decision.number, shorten(decision.text), decision.meeting_date]
         for column, value in enumerate(values, start=1):
             target = sheet.cell(row=row, column=column, value=value)
             target.alignment, target.border = _WRAP, _BORDER
         sheet.cell(row=row, column=3).number_format = _DATE
-        for column, school in enumerate(schools, start=FIXED_COLUMNS + 1):
-            shown = cell(c.cell(decision.id, school.id))
+        for column, shown in enumerate(line.cells, start=FIXED_COLUMNS + 1):
             target = sheet.cell(row=row, column=column, value=shown.text or None)
             target.alignment, target.border = _WRAP, _BORDER
             if shown.bucket is not None:
                 target.fill = fill(shown.bucket)
-        totals = c.by_decision.get(decision.id, Counts())
         done = sheet.cell(row=row, column=last_column - 1, value=f"{totals.done} из {totals.total}")
         overdue = sheet.cell(row=row, column=last_column, value=totals.overdue)
         for target in (done, overdue):
