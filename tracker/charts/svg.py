@@ -395,10 +395,10 @@ class Trend:
 
 
 TREND_HEIGHT = 240
-TREND_LEFT, TREND_RIGHT = 44.0, WIDTH - 24.0
+TREND_LEFT, TREND_RIGHT = 48.0, WIDTH - 40.0
 TREND_TOP, TREND_BOTTOM = 36.0, TREND_HEIGHT - 30.0
 DATE_LABEL_WIDTH = 78.0
-"""Room for «05.02.2026» at ``FONT`` with a gap."""
+"""Room for «05.02.2026» at ``FONT`` with a gap; half of it fits either side of the plot."""
 
 
 def trend(points: Sequence[tuple[date, float, float]]) -> Trend:
