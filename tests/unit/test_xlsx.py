@@ -6,6 +6,8 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -203,7 +205,18 @@ def test_the_discipline_workbook_ranks_schools_and_decisions() -> None:
     assert sheet.freeze_panes == "C5"
     assert sheet.auto_filter.ref == "A4:K6"
     by_decision = sheets["По решениям"]
-    assert [c.value for c in by_decision[5]][:4] == [1, "1.1. Провести собрание.", 4, 2]
+    assert [c.value for c in by_decision[HEADER_ROW]][:4] == [
+        "Место",
+        "Решение",
+        "Совещание",
+        "Всего поручений",
+    ]
+    first = [c.value for c in by_decision[5]]
+    assert first[:2] == [1, "1.1. Провести собрание."]
+    assert first[2].date() == date(2030, 1, 15)
+    assert first[3:] == [4, 2, 1, 0, 1, 0, 0.5, 0.25, 0.25]
+    assert [c.value for c in by_decision[6]][:4] == [None, "Итого", None, 4]
+    assert by_decision.freeze_panes == "C5"
 
 
 def test_ranking_by_on_time_share_then_overdue_then_name() -> None:
@@ -238,3 +251,32 @@ def test_a_period_of_five_years_is_accepted() -> None:
         date(2025, 1, 1),
         date(2029, 12, 31),
     )
+
+
+counts_strategy = st.builds(
+    lambda on_time, late, reported, overdue, still_open: Counts(
+        total=on_time + late + reported + overdue + still_open,
+        accepted_on_time=on_time,
+        accepted_late=late,
+        reported=reported,
+        overdue=overdue,
+        open=still_open,
+    ),
+    *(st.integers(min_value=0, max_value=4) for _ in range(5)),
+)
+
+
+@given(counts_strategy)
+def test_every_cell_is_empty_a_status_or_a_share_done(counts: Counts) -> None:
+    shown = cell(counts)
+    if counts.total == 0:
+        assert shown == cell(ZERO)
+        return
+    assert shown.bucket is not None
+    assert getattr(counts, shown.bucket.value) > 0
+    # green only when everything was done on time; red whenever something is overdue
+    assert (shown.bucket is Bucket.ACCEPTED_ON_TIME) == (counts.accepted_on_time == counts.total)
+    assert (shown.bucket is Bucket.OVERDUE) == (counts.overdue > 0)
+    if shown.text not in LABELS.values():
+        assert shown.text.startswith(f"исполнено {counts.done} из {counts.total}")
+        assert ("просрочено" in shown.text) == (counts.overdue > 0)

@@ -210,29 +210,37 @@ def _count_rows(
 
 
 def discipline_workbook(report: DisciplineReport) -> bytes:
-    """The execution-discipline report: sheet «По школам» and sheet «По решениям», each ranked
-    by the share done on time, with a total row."""
+    """The execution-discipline report: sheet «По школам» (place, school, counts, shares) and
+    sheet «По решениям» (place, decision, its meeting's date, counts, shares), each ranked by
+    the share done on time, with a total row."""
     book = Workbook()
     title = (
         f"Исполнительская дисциплина за период с {report.start:%d.%m.%Y} по {report.end:%d.%m.%Y}"
     )
-    sheets = [
-        (book.active, "По школам", "Школа", report.schools),
-        (book.create_sheet(), "По решениям", "Решение", report.decisions),
-    ]
-    for sheet, name, what, ranked in sheets:
-        sheet.title = name
-        _discipline_sheet(sheet, report, title, what, ranked)
+    _discipline_sheet(
+        book.active, "По школам", report, title=title, what=["Школа"], ranked=report.schools
+    )
+    _discipline_sheet(
+        book.create_sheet(),
+        "По решениям",
+        report,
+        title=title,
+        what=["Решение", "Совещание"],
+        ranked=report.decisions,
+    )
     return _to_bytes(book)
 
 
 def _discipline_sheet(
     sheet: Worksheet,
+    name: str,
     report: DisciplineReport,
+    *,
     title: str,
-    what: str,
+    what: Sequence[str],
     ranked: Sequence[DisciplineRow],
 ) -> None:
+    sheet.title = name
     sheet["A1"] = title
     sheet["A1"].font = _TITLE
     sheet["A2"] = (
@@ -240,17 +248,27 @@ def _discipline_sheet(
     )
     titles = [
         "Место",
-        what,
+        *what,
         *_COUNT_TITLES,
         "Доля в срок",
         "Доля с нарушением срока",
         "Доля просроченных",
     ]
     _header(sheet, HEADER_ROW, titles)
+    with_meeting = len(what) > 1
+
+    def lead(place: int | None, row_name: str, held: object) -> list[object]:
+        return [place, row_name, held] if with_meeting else [place, row_name]
+
     rows: list[tuple[Sequence[object], Counts]] = [
-        ([place, r.name], r.counts) for place, r in enumerate(ranked, start=1)
+        (lead(place, r.name, r.meeting_date), r.counts) for place, r in enumerate(ranked, start=1)
     ]
-    last = _count_rows(sheet, [*rows, ([None, "Итого"], report.total)], shares=_discipline_shares)
+    total: tuple[Sequence[object], Counts] = (lead(None, "Итого", None), report.total)
+    last = _count_rows(sheet, [*rows, total], shares=_discipline_shares)
+    if with_meeting:
+        for row in range(HEADER_ROW + 1, last):
+            sheet.cell(row=row, column=3).number_format = _DATE
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(titles))}{last - 1}"
-    _widths(sheet, [8, 60 if what == "Решение" else 34, *(14 for _ in _COUNT_TITLES), 12, 14, 14])
+    first = [8, 60, 12] if with_meeting else [8, 34]
+    _widths(sheet, [*first, *(14 for _ in _COUNT_TITLES), 12, 14, 14])

@@ -192,3 +192,10 @@ async def test_an_unknown_meeting_is_404(world: World, api: ApiClient, pages: Pa
     assert "Совещание не найдено" in response.text
     await pages.login(world.users["head"])
     assert (await pages.get(f"/meetings/{missing}/compliance/print")).status_code == 404
+
+
+async def test_the_api_download_is_described(world: World, api: ApiClient) -> None:
+    response = await api.get("/schema/openapi.json")
+    paths = response.json()["paths"]
+    assert "get" in paths["/api/v1/meetings/{meeting_id}/compliance.xlsx"]
+    assert not any("discipline" in path or "print" in path for path in paths)
