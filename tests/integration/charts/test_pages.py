@@ -16,6 +16,7 @@ from tracker.calendar.deadlines import DeadlineKind, DeadlineRule
 from tracker.charts.services import trend_across_meetings
 from tracker.meetings import services as meetings
 from tracker.schools.services import ChosenSchools
+from tracker.web.templating import make_environment
 
 
 async def progress_in_world(world: World) -> None:
@@ -242,3 +243,32 @@ async def test_a_school_user_sees_the_trend_of_their_school_only(world: World) -
 
     # Then the figures are school A's alone
     assert [(p.done, p.on_time) for p in found.points] == [(100, 100)]
+
+
+# ---------------------------------------------------------------- the placeholders
+
+
+@pytest.mark.parametrize(
+    ("slot", "element_id"),
+    [("charts/_meeting_slot.html", "meeting-charts"), ("charts/_trend_slot.html", "charts-trend")],
+)
+async def test_a_placeholder_loads_the_fragment_that_replaces_it(
+    world: World, pages: PageClient, slot: str, element_id: str
+) -> None:
+    # Given the placeholder a page includes
+    env = make_environment()
+    placeholder = env.get_template(slot).render(meeting_id=world.meeting_id)
+    url = re.search(r'hx-get="([^"]+)"', placeholder)
+    assert url is not None
+    assert f'<div id="{element_id}"' in placeholder
+    assert f'<a href="{url.group(1)}">' in placeholder  # without JavaScript: a link
+    await pages.login(world.users["head"])
+
+    # When htmx loads it
+    response = await pages.get(url.group(1), htmx=True)
+
+    # Then the fragment takes its place (same id) and reloads itself after a change
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith(f'<div id="{element_id}"')
+    assert 'hx-trigger="attention-changed from:body"' in response.text
+    assert f'hx-get="{url.group(1)}"' in response.text
