@@ -180,6 +180,19 @@ async def get_follow_up_by_id(actor: Actor, follow_up_id: int) -> FollowUpView:
     return await _view(row, meeting["date"])
 
 
+async def meeting_of_item(actor: Actor, item_id: int) -> int:
+    """The meeting whose follow-up holds the item."""
+    actor.require(Permission.MANAGE_MEETINGS)
+    row = (
+        await FollowUpItem.select(FollowUpItem.follow_up.meeting.as_alias("meeting_id"))
+        .where(FollowUpItem.id == item_id)
+        .first()
+    )
+    if row is None:
+        raise NotFoundError("Пункт вопроса о ходе исполнения не найден.")
+    return int(row["meeting_id"])
+
+
 async def follow_up_page(
     actor: Actor, meeting_id: int, *, today: date | None = None
 ) -> FollowUpPage:

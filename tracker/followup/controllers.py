@@ -1,0 +1,227 @@
+"""The follow-up question of a meeting: its section (a page of its own, and the fragment the
+meeting page loads with htmx) and its JSON API.
+
+For the head and the secretary (a guard on each controller: any other role gets 403); the
+services check the permission again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
+from litestar.response import Redirect, Template
+
+from tracker.accounts.roles import Actor, Permission
+from tracker.errors import NotFoundError, ValidationError
+from tracker.followup import services as followup
+from tracker.followup.schemas import FollowUpIn, FollowUpItemOut, FollowUpOut, ProposalIn
+from tracker.followup.snapshot import PROPOSAL_LABELS, ProposalKind
+from tracker.meetings.services import MAX_TEXT
+from tracker.web.auth import CurrentActor
+from tracker.web.forms import Form
+from tracker.web.guards import requires
+from tracker.web.rendering import AnyRequest, Context, form_result, page
+
+PROPOSALS = [(k.value, label) for k, label in PROPOSAL_LABELS.items()]
+PAGE = "followup/page.html"
+SECTION = "followup/_section.html"
+ITEM = "followup/_item.html"
+
+
+async def _context(actor: Actor, meeting_id: int, **extra: Any) -> Context:
+    fp = await followup.follow_up_page(actor, meeting_id)
+    context: Context = {
+        "fp": fp,
+        "proposals": PROPOSALS,
+        "compile_values": {"as_of": fp.today.isoformat(), "speaker": "", "decision_ids": []},
+        "compile_errors": {},
+        "item_values": {},
+        "item_errors": {},
+    }
+    return context | extra
+
+
+def _url(meeting_id: int) -> str:
+    return f"/meetings/{meeting_id}/follow-up"
+
+
+class FollowUpPagesController(Controller):
+    guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
+    include_in_schema = False
+
+    @get("/meetings/{meeting_id:int}/follow-up")
+    async def section(
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+    ) -> Template:
+        """The page, or (htmx, from the meeting page) only its section."""
+        return page(request, PAGE, await _context(actor, meeting_id), fragment=SECTION)
+
+    @post("/meetings/{meeting_id:int}/follow-up", status_code=200)
+    async def compile(
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+    ) -> Template | Redirect:
+        form = Form(await request.form())
+        speaker = form.text("speaker", max_length=followup.MAX_SPEAKER)
+        decision_ids = form.integers("decision_ids")
+        values: dict[str, Any] = {
+            "as_of": form.text("as_of"),
+            "speaker": speaker,
+            "decision_ids": decision_ids,
+        }
+        as_of = form.date("as_of")
+
+        async def save() -> followup.FollowUpView:
+            form.check()
+            return await followup.compile_follow_up(
+                actor,
+                meeting_id,
+                as_of=as_of,
+                decision_ids=decision_ids or None,
+                speaker=speaker,
+            )
+
+        return await form_result(
+            request,
+            save,
+            template=PAGE,
+            form_fragment=SECTION,
+            invalid=lambda errors: _context(
+                actor, meeting_id, compile_values=values, compile_errors=errors
+            ),
+            saved=lambda _: _context(actor, meeting_id, saved=True),
+            message=lambda view: f"Вопрос «{view.agenda_title}» включён в повестку.",
+            back=_url(meeting_id),
+        )
+
+    @post("/follow-up-items/{item_id:int}", status_code=200)
+    async def update_proposal(
+        self, request: AnyRequest, actor: CurrentActor, item_id: FromPath[int]
+    ) -> Template | Redirect:
+        """One proposal, from the form of its row: the row for htmx, the page without JS."""
+        meeting_id = await followup.meeting_of_item(actor, item_id)
+        form = Form(await request.form())
+        values = {
+            "proposal": form.text("proposal"),
+            "proposal_text": form.text("proposal_text", max_length=MAX_TEXT),
+            "extend_to": form.text("extend_to"),
+        }
+        extend_to = form.date("extend_to")
+
+        async def save() -> followup.FollowUpItemView:
+            if form.errors:
+                raise ValidationError(form.errors)
+            return await followup.update_proposal(
+                actor,
+                item_id,
+                kind=values["proposal"],
+                text=values["proposal_text"],
+                extend_to=extend_to,
+            )
+
+        async def row(**extra: Any) -> Context:
+            context = await _context(actor, meeting_id, **extra)
+            follow_up = context["fp"].follow_up
+            context["item"] = next(i for i in follow_up.items if i.id == item_id)
+            return context
+
+        return await form_result(
+            request,
+            save,
+            template=PAGE,
+            form_fragment=ITEM,
+            invalid=lambda errors: row(
+                item_values={item_id: values}, item_errors={item_id: errors}
+            ),
+            saved=lambda _: row(saved=True),
+            message="Предложение сохранено.",
+            back=f"{_url(meeting_id)}#follow-up-item-{item_id}",
+        )
+
+    @post("/follow-ups/{follow_up_id:int}/adopt", status_code=200)
+    async def adopt(
+        self, request: AnyRequest, actor: CurrentActor, follow_up_id: FromPath[int]
+    ) -> Template | Redirect:
+        current = await followup.get_follow_up_by_id(actor, follow_up_id)
+        form = Form(await request.form())
+        confirmed = form.flag("confirm")
+
+        async def save() -> followup.FollowUpView:
+            if not confirmed:
+                raise ValidationError.single(
+                    "confirm", "Отметьте, что предложения приняты на совещании."
+                )
+            return await followup.adopt(actor, follow_up_id)
+
+        return await form_result(
+            request,
+            save,
+            template=PAGE,
+            form_fragment=SECTION,
+            invalid=lambda errors: _context(actor, current.meeting_id, adopt_errors=errors),
+            saved=lambda _: _context(actor, current.meeting_id, saved=True),
+            message=lambda view: (
+                f"Предложения приняты: в протокол записано решений — {len(view.items)}."
+            ),
+            back=_url(current.meeting_id),
+        )
+
+
+class FollowUpApiController(Controller):
+    path = "/api/v1"
+    tags = ["follow-up"]  # noqa: RUF012 - Litestar's declaration style
+    guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
+
+    @post("/meetings/{meeting_id:int}/follow-up")
+    async def compile(
+        self,
+        actor: CurrentActor,
+        meeting_id: FromPath[int],
+        data: JSONBody[FollowUpIn | None] = None,
+    ) -> FollowUpOut:
+        """Compile the meeting's question «О ходе исполнения решений совещаний от …»: the
+        frozen figures of every decision still under control from earlier meetings (or of
+        ``decision_ids``), counted on ``as_of``, each with a draft proposal; one agenda item
+        with the ``speaker``. Recompiling a draft replaces it; once adopted: 409. Nothing under
+        control, a picked decision not under control or from a meeting not earlier: 422."""
+        body = data or FollowUpIn()
+        view = await followup.compile_follow_up(
+            actor,
+            meeting_id,
+            as_of=body.as_of,
+            decision_ids=body.decision_ids,
+            speaker=body.speaker,
+        )
+        return FollowUpOut.of(view)
+
+    @get("/meetings/{meeting_id:int}/follow-up")
+    async def get(self, actor: CurrentActor, meeting_id: FromPath[int]) -> FollowUpOut:
+        """The compiled follow-up as it was frozen, with the proposals as they stand; 404
+        before it is compiled."""
+        view = await followup.get_follow_up(actor, meeting_id)
+        if view is None:
+            raise NotFoundError("Вопрос о ходе исполнения для этого совещания ещё не сформирован.")
+        return FollowUpOut.of(view)
+
+    @post("/follow-up-items/{item_id:int}", status_code=200)
+    async def update_proposal(
+        self, actor: CurrentActor, item_id: FromPath[int], data: JSONBody[ProposalIn]
+    ) -> FollowUpItemOut:
+        """Change one proposal before adoption (409 after). ``extend_to`` before the
+        meeting's date, or missing for extend and instruct: 422."""
+        item = await followup.update_proposal(
+            actor,
+            item_id,
+            kind=ProposalKind(data.proposal),
+            text=data.proposal_text,
+            extend_to=data.extend_to,
+        )
+        return FollowUpItemOut.of(item)
+
+    @post("/follow-ups/{follow_up_id:int}/adopt", status_code=200)
+    async def adopt(self, actor: CurrentActor, follow_up_id: FromPath[int]) -> FollowUpOut:
+        """The meeting adopted the proposals: each becomes a decision of the meeting under the
+        follow-up's agenda item; extend and instruct assign the new decision to the schools
+        that had not done the old one, and take the old one off control. Once only: 409."""
+        return FollowUpOut.of(await followup.adopt(actor, follow_up_id))
