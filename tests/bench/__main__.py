@@ -6,10 +6,10 @@ import os
 import platform
 import sys
 
-from tests.bench import bench_parser, bench_reminders
+from tests.bench import bench_followup, bench_parser, bench_reminders
 from tests.bench.harness import print_table
 
-BENCHMARKS = [bench_parser, bench_reminders]
+BENCHMARKS = [bench_parser, bench_reminders, bench_followup]
 
 
 def main() -> int:
