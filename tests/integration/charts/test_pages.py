@@ -224,13 +224,17 @@ async def test_trend_of_nothing_is_empty(clean_db: None) -> None:
 
 
 async def test_trend_keeps_the_last_meetings(world: World) -> None:
-    later = await later_meeting(world)
+    # Given two meetings with assignments
+    await later_meeting(world)
     head = await actor_of(world, "head")
 
+    # When the trend is asked for the last one only
     found = await trend_across_meetings(head, today=date(2026, 11, 2), limit=1)
 
-    assert [p.on for p in found.points] == [date(2026, 3, 12)]
-    assert later
+    # Then the later meeting alone: 0 of 2 done
+    assert [(p.on, p.done, p.on_time) for p in found.points] == [(date(2026, 3, 12), 0, 0)]
+    with pytest.raises(ValueError, match="positive"):
+        await trend_across_meetings(head, today=date(2026, 11, 2), limit=0)
 
 
 async def test_a_school_user_sees_the_trend_of_their_school_only(world: World) -> None:
