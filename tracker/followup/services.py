@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from piccolo.engine.postgres import PostgresEngine
 from piccolo.query.functions.aggregate import Max
+from piccolo.table import Table
 
 from tracker import clock, db
 from tracker.accounts.roles import Actor, Permission
@@ -107,6 +109,15 @@ def agenda_title(meeting_dates: Sequence[date]) -> str:
     dates = sorted(set(meeting_dates))
     which = "совещания" if len(dates) == 1 else "совещаний"
     return f"О ходе исполнения решений {which} от {', '.join(_d(d) for d in dates)}"
+
+
+async def _lock(table: type[Table], row_id: int) -> None:
+    """Hold the row until the transaction ends, so that two compilations of one meeting (or an
+    edit and the adoption) take turns. PostgreSQL: ``FOR UPDATE``; SQLite needs nothing, its
+    write transaction (``BEGIN IMMEDIATE``) already runs alone."""
+    if isinstance(db.engine(), PostgresEngine):
+        key = table._meta.primary_key
+        await table.select(key).where(key == row_id).lock_rows()
 
 
 def _json(value: Any) -> Any:
@@ -344,6 +355,7 @@ async def compile_follow_up(
     calendar = await effective_calendar()
     start = max(as_of, meeting["date"])
     async with db.transaction():
+        await _lock(Meeting, meeting_id)
         existing = await FollowUp.select().where(FollowUp.meeting == meeting_id).first()
         if existing is not None and existing["adopted_at"] is not None:
             raise _adopted_error(existing["adopted_at"])
@@ -458,6 +470,7 @@ async def update_proposal(
     if errors:
         raise ValidationError(errors)
     async with db.transaction():
+        await _lock(FollowUp, row["follow_up"])
         state = (
             await FollowUp.select(FollowUp.adopted_at)
             .where(FollowUp.id == row["follow_up"])
