@@ -7,6 +7,7 @@ from tests.support.http import ApiClient
 CONTRACT = [
     ("get", "/api/v1/outbox"),
     ("get", "/api/v1/meetings/{meeting_id}/agenda.docx"),
+    ("get", "/api/v1/meetings/{meeting_id}/compliance.xlsx"),
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/schools"),
     ("post", "/api/v1/schools"),

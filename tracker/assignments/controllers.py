@@ -45,7 +45,6 @@ from tracker.errors import PayloadTooLargeError, ValidationError
 from tracker.settings import get_settings
 from tracker.web.auth import CurrentActor
 from tracker.web.downloads import attachment
-from tracker.web.downloads import content_disposition as content_disposition  # noqa: PLC0414 - re-exported
 from tracker.web.forms import Form
 from tracker.web.guards import roles_only
 from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page

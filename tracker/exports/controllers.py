@@ -15,13 +15,13 @@ from litestar.response import Template
 
 from tracker import clock
 from tracker.accounts.roles import Actor, Permission
-from tracker.assignments.controllers import content_disposition
 from tracker.errors import ValidationError
 from tracker.exports import services as exports
 from tracker.exports.cells import COLOURS, LABELS, matrix_rows
 from tracker.exports.discipline import DisciplineReport, discipline
 from tracker.exports.xlsx import MEDIA_TYPE, compliance_workbook, discipline_workbook
 from tracker.web.auth import CurrentActor
+from tracker.web.downloads import attachment
 from tracker.web.forms import Form
 from tracker.web.guards import requires
 from tracker.web.rendering import AnyRequest, Context, page
@@ -29,15 +29,7 @@ from tracker.web.rendering import AnyRequest, Context, page
 
 def xlsx_response(data: bytes, filename: str) -> Response[bytes]:
     """A workbook as an attachment under its Russian name (RFC 5987)."""
-    return Response(
-        content=data,
-        media_type=MEDIA_TYPE,
-        headers={
-            "Content-Disposition": content_disposition(filename),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(filename, MEDIA_TYPE, data)
 
 
 async def _matrix_xlsx(actor: Actor, meeting_id: int) -> Response[bytes]:

@@ -8,6 +8,13 @@ from tracker.accounts.controllers import LoginController, TokenController, UserA
 from tracker.assignments.controllers import AssignmentApiController, AssignmentPagesController
 from tracker.attention.controllers import AttentionApiController, AttentionController
 from tracker.calendar.controllers import CalendarAdminController
+from tracker.charts.controllers import ChartPagesController
+from tracker.exports.controllers import (
+    ExportApiController,
+    MatrixPagesController,
+    ReportPagesController,
+)
+from tracker.followup.controllers import FollowUpApiController, FollowUpPagesController
 from tracker.followup.document_controllers import (
     MeetingDocumentsApiController,
     MeetingDocumentsController,
@@ -49,4 +56,10 @@ ROUTE_HANDLERS: list[Any] = [
     ReminderPolicyApiController,
     MeetingDocumentsController,
     MeetingDocumentsApiController,
+    ChartPagesController,
+    MatrixPagesController,
+    ReportPagesController,
+    ExportApiController,
+    FollowUpPagesController,
+    FollowUpApiController,
 ]
