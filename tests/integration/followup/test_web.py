@@ -11,6 +11,7 @@ from tracker.assignments.tables import Assignment
 from tracker.followup import services as followup
 from tracker.followup.tables import FollowUp, FollowUpItem
 from tracker.meetings.tables import Decision
+from tracker.web.templating import make_environment
 
 CONTRACT_KEYS = {
     "decision_id",
@@ -103,6 +104,11 @@ async def test_api_bad_input_and_roles(world: World, api: ApiClient) -> None:
     assert "не позже совещания от 05.03.2026" in response.text
     response = await api.post(url, {"as_of": "2026-13-01"})
     assert response.status_code in {400, 422}
+    assert (await api.post("/api/v1/meetings/999999/follow-up", {})).status_code == 404
+    assert (await api.post("/api/v1/follow-ups/999999/adopt")).status_code == 404
+    assert (
+        await api.post("/api/v1/follow-up-items/999999", {"proposal": "keep"})
+    ).status_code == 404
     assert await FollowUp.count() == 0
 
 
@@ -198,3 +204,11 @@ async def test_snapshot_survives_later_reports_through_the_api(
     await settle(world, setting.old[0], "b")
     assert (await api.get(url)).json() == compiled
     assert date.fromisoformat(compiled["as_of"]) == AS_OF
+
+
+def test_the_meeting_page_placeholder_loads_the_section_and_links_without_js() -> None:
+    html = make_environment().get_template("followup/_lazy.html").render(meeting_id=7)
+    assert 'hx-get="/meetings/7/follow-up"' in html
+    assert 'hx-trigger="load"' in html
+    assert 'id="follow-up"' in html  # the section that replaces it has the same id
+    assert '<a href="/meetings/7/follow-up">' in html
