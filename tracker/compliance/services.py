@@ -55,7 +55,8 @@ PENDING_SQL = """LEFT JOIN (
 ) e ON e.assignment = a.id"""
 
 
-def _counts(row: Mapping[str, Any]) -> Counts:
+def counts_of(row: Mapping[str, Any]) -> Counts:
+    """The Counts of a row of the BUCKETS_SQL aggregate (also read by the exports)."""
     total, accepted, late = int(row["total"]), int(row["accepted"]), int(row["accepted_late"])
     reported, overdue = int(row["reported"]), int(row["overdue"])
     return Counts(
@@ -70,7 +71,7 @@ def _counts(row: Mapping[str, Any]) -> Counts:
     )
 
 
-def _date(value: Any) -> date:
+def row_date(value: Any) -> date:
     """A date from a raw row: SQLite may give it as ISO text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -185,7 +186,7 @@ async def compliance(
             DecisionRef(
                 id=decision_id,
                 meeting_id=int(row["meeting_id"]),
-                meeting_date=_date(row["meeting_date"]),
+                meeting_date=row_date(row["meeting_date"]),
                 meeting_number=str(row["meeting_number"]),
                 position=int(row["position"]),
                 number=str(row["decision_number"]),
@@ -193,7 +194,7 @@ async def compliance(
             ),
         )
         schools.setdefault(school_id, SchoolRef(id=school_id, name=str(row["school_name"])))
-        counts = _counts(row)
+        counts = counts_of(row)
         cells[(decision_id, school_id)] = counts
         by_decision[decision_id] = by_decision.get(decision_id, ZERO).add(counts)
         by_school[school_id] = by_school.get(school_id, ZERO).add(counts)
@@ -257,7 +258,7 @@ async def decisions_under_control(*, before: date | None = None, today: date) ->
     rows = await Assignment.raw(sql, today, *([] if before is None else [before]))
     found = []
     for row in rows:
-        counts = _counts(row)
+        counts = counts_of(row)
         kind = DecisionKind(row["kind"])
         if not under_control(
             tracked=kind.is_tracked,
@@ -272,7 +273,7 @@ async def decisions_under_control(*, before: date | None = None, today: date) ->
             DecisionRow(
                 id=int(row["id"]),
                 meeting_id=int(row["meeting_id"]),
-                meeting_date=_date(row["meeting_date"]),
+                meeting_date=row_date(row["meeting_date"]),
                 meeting_number=str(row["meeting_number"]),
                 meeting_title=str(row["meeting_title"]),
                 position=int(row["position"]),
@@ -280,7 +281,7 @@ async def decisions_under_control(*, before: date | None = None, today: date) ->
                 text=str(row["text"]),
                 kind=kind,
                 deadline_kind=DeadlineKind(row["deadline_kind"]),
-                deadline_date=None if deadline_date is None else _date(deadline_date),
+                deadline_date=None if deadline_date is None else row_date(deadline_date),
                 deadline_text=str(row["deadline_text"]),
                 counts=counts,
             )

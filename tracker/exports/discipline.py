@@ -11,15 +11,14 @@ fall in no period and are left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.tables import Assignment
 from tracker.compliance.rules import ZERO, Counts
-from tracker.compliance.services import BUCKETS_SQL, PENDING_SQL
+from tracker.compliance.services import BUCKETS_SQL, PENDING_SQL, counts_of, row_date
 from tracker.errors import PermissionDeniedError, ValidationError
 from tracker.exports.cells import share, shorten
 
@@ -104,25 +103,6 @@ JOIN school s ON s.id = g.school_id
 """  # noqa: S608 - our constants, values go as parameters
 
 
-def _counts(row: Mapping[str, Any]) -> Counts:
-    total, accepted, late = int(row["total"]), int(row["accepted"]), int(row["accepted_late"])
-    reported, overdue = int(row["reported"]), int(row["overdue"])
-    return Counts(
-        total=total,
-        accepted_on_time=accepted - late,
-        accepted_late=late,
-        reported=reported,
-        overdue=overdue,
-        open=total - accepted - reported - overdue,
-        returned=int(row["returned"]),
-        extension_pending=int(row["extension_pending"]),
-    )
-
-
-def _date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def decision_label(number: str, text: str) -> str:
     return f"{number}. {shorten(text, 90)}" if number else shorten(text, 90)
 
@@ -146,12 +126,12 @@ async def discipline(
     decisions: dict[int, tuple[str, date, Counts]] = {}
     total = ZERO
     for row in rows:
-        counts = _counts(row)
+        counts = counts_of(row)
         school_id, decision_id = int(row["school_id"]), int(row["decision_id"])
         name, so_far = schools.get(school_id, (str(row["school_name"]), ZERO))
         schools[school_id] = (name, so_far.add(counts))
         label = decision_label(str(row["decision_number"]), str(row["decision_text"]))
-        _, held, so_far = decisions.get(decision_id, (label, _date(row["meeting_date"]), ZERO))
+        _, held, so_far = decisions.get(decision_id, (label, row_date(row["meeting_date"]), ZERO))
         decisions[decision_id] = (label, held, so_far.add(counts))
         total = total.add(counts)
     return DisciplineReport(
