@@ -22,6 +22,7 @@ Two more figures are *subsets*, shown beside the buckets, not instead of them:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -80,20 +81,31 @@ class Counts:
     def not_done(self) -> int:
         return self.total - self.done
 
-    def add(self, other: Counts) -> Counts:
-        return Counts(
-            self.total + other.total,
-            self.accepted_on_time + other.accepted_on_time,
-            self.accepted_late + other.accepted_late,
-            self.reported + other.reported,
-            self.overdue + other.overdue,
-            self.open + other.open,
-            self.returned + other.returned,
-            self.extension_pending + other.extension_pending,
+    def as_tuple(self) -> tuple[int, ...]:
+        """The fields in their order (what ``Counts(*values)`` takes back)."""
+        return (
+            self.total,
+            self.accepted_on_time,
+            self.accepted_late,
+            self.reported,
+            self.overdue,
+            self.open,
+            self.returned,
+            self.extension_pending,
         )
+
+    def add(self, other: Counts) -> Counts:
+        return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
 
 
 ZERO = Counts()
+
+
+def sum_counts(parts: Sequence[Counts]) -> Counts:
+    """The sum of many Counts, field by field (one pass per field, not one object per add)."""
+    if not parts:
+        return ZERO
+    return Counts(*(sum(column) for column in zip(*(p.as_tuple() for p in parts), strict=True)))
 
 
 def count_one(

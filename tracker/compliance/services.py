@@ -14,6 +14,7 @@ reads both.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,7 @@ from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.lifecycle import OPEN_STATUSES, Status
 from tracker.assignments.tables import Assignment
 from tracker.calendar.deadlines import DeadlineKind
-from tracker.compliance.rules import ZERO, Counts, under_control
+from tracker.compliance.rules import ZERO, Counts, sum_counts, under_control
 from tracker.errors import PermissionDeniedError
 from tracker.meetings.services import DecisionKind
 
@@ -176,14 +177,12 @@ async def compliance(
     decisions: dict[int, DecisionRef] = {}
     schools: dict[int, SchoolRef] = {}
     cells: dict[tuple[int, int], Counts] = {}
-    by_decision: dict[int, Counts] = {}
-    by_school: dict[int, Counts] = {}
-    total = ZERO
+    per_decision: dict[int, list[Counts]] = defaultdict(list)
+    per_school: dict[int, list[Counts]] = defaultdict(list)
     for row in rows:
         decision_id, school_id = int(row["decision_id"]), int(row["school_id"])
-        decisions.setdefault(
-            decision_id,
-            DecisionRef(
+        if decision_id not in decisions:
+            decisions[decision_id] = DecisionRef(
                 id=decision_id,
                 meeting_id=int(row["meeting_id"]),
                 meeting_date=row_date(row["meeting_date"]),
@@ -191,14 +190,16 @@ async def compliance(
                 position=int(row["position"]),
                 number=str(row["decision_number"]),
                 text=str(row["decision_text"]),
-            ),
-        )
-        schools.setdefault(school_id, SchoolRef(id=school_id, name=str(row["school_name"])))
+            )
+        if school_id not in schools:
+            schools[school_id] = SchoolRef(id=school_id, name=str(row["school_name"]))
         counts = counts_of(row)
         cells[(decision_id, school_id)] = counts
-        by_decision[decision_id] = by_decision.get(decision_id, ZERO).add(counts)
-        by_school[school_id] = by_school.get(school_id, ZERO).add(counts)
-        total = total.add(counts)
+        per_decision[decision_id].append(counts)
+        per_school[school_id].append(counts)
+    by_decision = {key: sum_counts(parts) for key, parts in per_decision.items()}
+    by_school = {key: sum_counts(parts) for key, parts in per_school.items()}
+    total = sum_counts(list(by_decision.values()))
     return Compliance(
         today=today,
         decisions=tuple(
