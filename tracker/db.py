@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -136,3 +138,13 @@ async def insert_new(
 
 def _names(columns: Sequence[Column]) -> str:
     return ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column's value: SQLite gives it back as text."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def date_value(value: Any) -> Any:
+    """A date from a raw query's row: SQLite gives it back as ISO text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tracker import db
 from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.lifecycle import OPEN_STATUSES, Status
 from tracker.assignments.tables import Assignment
@@ -70,11 +71,6 @@ def counts_of(row: Mapping[str, Any]) -> Counts:
         returned=int(row["returned"]),
         extension_pending=int(row["extension_pending"]),
     )
-
-
-def row_date(value: Any) -> date:
-    """A date from a raw row: SQLite may give it as ISO text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -185,7 +181,7 @@ async def compliance(
             decisions[decision_id] = DecisionRef(
                 id=decision_id,
                 meeting_id=int(row["meeting_id"]),
-                meeting_date=row_date(row["meeting_date"]),
+                meeting_date=db.date_value(row["meeting_date"]),
                 meeting_number=str(row["meeting_number"]),
                 position=int(row["position"]),
                 number=str(row["decision_number"]),
@@ -274,7 +270,7 @@ async def decisions_under_control(*, before: date | None = None, today: date) ->
             DecisionRow(
                 id=int(row["id"]),
                 meeting_id=int(row["meeting_id"]),
-                meeting_date=row_date(row["meeting_date"]),
+                meeting_date=db.date_value(row["meeting_date"]),
                 meeting_number=str(row["meeting_number"]),
                 meeting_title=str(row["meeting_title"]),
                 position=int(row["position"]),
@@ -282,7 +278,7 @@ async def decisions_under_control(*, before: date | None = None, today: date) ->
                 text=str(row["text"]),
                 kind=kind,
                 deadline_kind=DeadlineKind(row["deadline_kind"]),
-                deadline_date=None if deadline_date is None else row_date(deadline_date),
+                deadline_date=None if deadline_date is None else db.date_value(deadline_date),
                 deadline_text=str(row["deadline_text"]),
                 counts=counts,
             )

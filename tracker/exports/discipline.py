@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from tracker import db
 from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.tables import Assignment
 from tracker.compliance.rules import ZERO, Counts
-from tracker.compliance.services import BUCKETS_SQL, PENDING_SQL, counts_of, row_date
+from tracker.compliance.services import BUCKETS_SQL, PENDING_SQL, counts_of
 from tracker.errors import PermissionDeniedError, ValidationError
 from tracker.exports.cells import share, shorten
 
@@ -131,7 +132,9 @@ async def discipline(
         name, so_far = schools.get(school_id, (str(row["school_name"]), ZERO))
         schools[school_id] = (name, so_far.add(counts))
         label = decision_label(str(row["decision_number"]), str(row["decision_text"]))
-        _, held, so_far = decisions.get(decision_id, (label, row_date(row["meeting_date"]), ZERO))
+        _, held, so_far = decisions.get(
+            decision_id, (label, db.date_value(row["meeting_date"]), ZERO)
+        )
         decisions[decision_id] = (label, held, so_far.add(counts))
         total = total.add(counts)
     return DisciplineReport(

@@ -3,11 +3,11 @@ extract of the protocol. Permissions here; the layout in ``documents`` and ``ext
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from tracker import db
 from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.tables import Assignment
 from tracker.errors import NotFoundError
@@ -56,7 +56,7 @@ async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
             .order_by(FollowUpItem.position)
         )
         annex = [
-            AnnexRow(DecisionSnapshot.from_json(_json(r["snapshot"])), r["proposal_text"])
+            AnnexRow(DecisionSnapshot.from_json(db.json_value(r["snapshot"])), r["proposal_text"])
             for r in rows
         ]
     meeting_date: date = meeting["date"]
@@ -65,7 +65,9 @@ async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
         meeting_title=str(meeting["title"]),
         meeting_date=meeting_date,
         place=str(meeting["place"]),
-        entries=tuple(AgendaEntry(i["title"], tuple(_json(i["speakers"]) or ())) for i in items),
+        entries=tuple(
+            AgendaEntry(i["title"], tuple(db.json_value(i["speakers"]) or ())) for i in items
+        ),
         annex=tuple(annex),
         as_of=follow_up["as_of"] if follow_up else None,
     )
@@ -116,8 +118,3 @@ async def extract_document(actor: Actor, meeting_id: int, school_id: int) -> Doc
         content_type=DOCX,
         data=extract_docx(extract),
     )
-
-
-def _json(value: Any) -> Any:
-    """JSON columns read back as text on SQLite."""
-    return json.loads(value) if isinstance(value, str) else value

@@ -19,19 +19,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from tracker.followup.snapshot import DecisionSnapshot
+from tracker.web.templating import ru_long_date
 
 FONT = "Times New Roman"
 SIZE = Pt(14)
 TABLE_SIZE = Pt(11)
-
-MONTHS = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year} г."
 
 
 @dataclass(frozen=True)
@@ -147,7 +139,7 @@ def agenda_docx(doc: AgendaDocument) -> bytes:
     add_paragraph(document, "ПОВЕСТКА ДНЯ", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(document, doc.meeting_title, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(document)
-    when = add_paragraph(document, long_date(doc.meeting_date))
+    when = add_paragraph(document, ru_long_date(doc.meeting_date))
     if doc.place:
         when.add_run("\t" + doc.place)  # type: ignore[attr-defined]
     add_paragraph(document)

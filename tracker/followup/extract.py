@@ -11,7 +11,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm
 
-from tracker.followup.documents import add_paragraph, apply_style, long_date, set_margins
+from tracker.followup.documents import add_paragraph, apply_style, set_margins
+from tracker.web.templating import ru_long_date
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def extract_docx(extract: Extract) -> bytes:
         align=WD_ALIGN_PARAGRAPH.CENTER,
     )
     add_paragraph(document, extract.meeting_title, align=WD_ALIGN_PARAGRAPH.CENTER)
-    add_paragraph(document, long_date(extract.meeting_date), align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document, ru_long_date(extract.meeting_date), align=WD_ALIGN_PARAGRAPH.CENTER)
     add_paragraph(document)
     add_paragraph(document, f"Для: {extract.school_name}")
     add_paragraph(document)

@@ -120,10 +120,6 @@ async def _lock(table: type[Table], row_id: int) -> None:
         await table.select(key).where(key == row_id).lock_rows()
 
 
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 async def _meeting(meeting_id: int) -> dict[str, Any]:
     row = (
         await Meeting.select(Meeting.id, Meeting.date, Meeting.title)
@@ -154,7 +150,7 @@ async def _view(row: dict[str, Any], meeting_date: date) -> FollowUpView:
         meeting_date=meeting_date,
         agenda_item_id=row["agenda_item"],
         agenda_title=agenda["title"] if agenda else "",
-        speakers=tuple(_json(agenda["speakers"]) or ()) if agenda else (),
+        speakers=tuple(db.json_value(agenda["speakers"]) or ()) if agenda else (),
         as_of=row["as_of"],
         created_at=row["created_at"],
         adopted_at=row["adopted_at"],
@@ -163,7 +159,7 @@ async def _view(row: dict[str, Any], meeting_date: date) -> FollowUpView:
                 id=i["id"],
                 position=i["position"],
                 decision_id=i["decision"],
-                snapshot=DecisionSnapshot.from_json(_json(i["snapshot"])),
+                snapshot=DecisionSnapshot.from_json(db.json_value(i["snapshot"])),
                 proposal=ProposalKind(i["proposal"]),
                 proposal_text=i["proposal_text"],
                 extend_to=i["extend_to"],
@@ -451,7 +447,7 @@ async def update_proposal(
     if parent["adopted_at"] is not None:
         raise _adopted_error(parent["adopted_at"])
     meeting_date: date = (await _meeting(parent["meeting"]))["date"]
-    snapshot = DecisionSnapshot.from_json(_json(row["snapshot"]))
+    snapshot = DecisionSnapshot.from_json(db.json_value(row["snapshot"]))
     errors: dict[str, str] = {}
     if proposal in {ProposalKind.EXTEND, ProposalKind.INSTRUCT}:
         if not isinstance(extend_to, date):

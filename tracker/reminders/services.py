@@ -115,9 +115,7 @@ async def find_events(today: date, calendar: WorkCalendar, policy: ReminderPolic
     distance: dict[date, int] = {}  # working days between today and a due date, per due date
     found: list[Event] = []
     for row in rows:
-        due = row["due_on"]
-        if isinstance(due, str):  # raw SQLite rows keep dates as text
-            due = date.fromisoformat(due)
+        due = db.date_value(row["due_on"])
         if due not in distance:
             start, end = (today, due) if due >= today else (due, today)
             distance[due] = count_working_days(start, end, calendar)
