@@ -13,13 +13,15 @@ import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
+import aiosqlite
 from piccolo.columns import Column
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
 from piccolo.table import Table
 
 from tracker.settings import Settings
@@ -148,3 +150,36 @@ def json_value(value: Any) -> Any:
 def date_value(value: Any) -> Any:
     """A date from a raw query's row: SQLite gives it back as ISO text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def fetch_rows(sql: str, *args: Any) -> Sequence[Sequence[Any]]:
+    """The rows of a raw query as the driver gives them, read by position: asyncpg's records,
+    sqlite3's tuples. ``sql`` takes ``{}`` placeholders, as ``Table.raw`` does.
+
+    For aggregates of tens of thousands of rows, where Piccolo's one dict per row would cost
+    more than the query itself. Outside a transaction, SQLite's values come unconverted (dates
+    as ISO text, booleans as 0 and 1: ``date_value`` reads both kinds): Piccolo's connections
+    convert by declared type, a third of the time of a 50,000-row read. Inside a transaction
+    it runs on the transaction's connection, as Piccolo's queries do (Piccolo resets the
+    connection's row factory before each query of its own)."""
+    db = engine()
+    querystring = QueryString(sql, *args)
+    if isinstance(db, PostgresEngine):
+        return await db.run_querystring(querystring)  # type: ignore[no-any-return]
+    assert isinstance(db, SQLiteEngine)
+    query, values = querystring.compile_string(engine_type=db.engine_type)
+    transaction = db.current_transaction.get()
+    if transaction is not None:
+        connection = transaction.connection
+        factory = connection.row_factory
+        connection.row_factory = None
+        try:
+            async with connection.execute(query, values) as cursor:
+                return cast(Sequence[Sequence[Any]], await cursor.fetchall())
+        finally:
+            connection.row_factory = factory
+    async with (
+        aiosqlite.connect(**{**db.connection_kwargs, "detect_types": 0}) as connection,
+        connection.execute(query, values) as cursor,
+    ):
+        return cast(Sequence[Sequence[Any]], await cursor.fetchall())

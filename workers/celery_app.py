@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 import tracker.piccolo_conf  # noqa: F401 - configures Piccolo's engine in a worker process
+from tracker.runtime import tune_gc
 from tracker.settings import Settings, get_settings
 
 
@@ -61,3 +63,11 @@ def make_celery(settings: Settings) -> Celery:
 
 
 app = make_celery(get_settings())
+
+
+def _tune_gc(**_: object) -> None:
+    """Each worker process, once it has imported the tasks (see ``tracker.runtime``)."""
+    tune_gc()
+
+
+worker_process_init.connect(_tune_gc, weak=False)

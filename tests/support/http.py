@@ -50,10 +50,14 @@ class PageClient:
         files: Any = None,
         htmx: bool = False,
         csrf: bool = True,
+        from_page: str | None = None,
     ) -> httpx.Response:
+        """``htmx``: as htmx sends it, from the page at the path ``from_page`` if given."""
         if "csrftoken" not in self.client.cookies:
             await self.client.get("/login")
         headers = {"HX-Request": "true"} if htmx else {}
+        if from_page is not None:
+            headers["HX-Current-URL"] = f"http://testserver{from_page}"
         form = dict(data or {})
         if csrf:
             form["_csrf_token"] = self.csrf_token

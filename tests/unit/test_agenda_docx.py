@@ -31,6 +31,7 @@ SNAPSHOT = DecisionSnapshot(
     open=0,
     returned=1,
     extension_pending=0,
+    overdue_school_ids=(4, 9),
     overdue_schools=("МБОУ СОШ № 4", "МБДОУ «Детский сад № 2»"),
     lagging_school_ids=(4, 9, 11),
     lagging_schools=("МБОУ СОШ № 4", "МБДОУ «Детский сад № 2»", "МБОУ СОШ № 7"),

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tracker.charts import svg
-from tracker.compliance.rules import ZERO, Counts
+from tracker.compliance.rules import Counts
 from tracker.compliance.services import Compliance, DecisionRef, SchoolRef
 
 TODAY = date(2026, 3, 10)
@@ -46,22 +46,17 @@ def decision(i: int, number: str | None = None, text: str = "Обеспечит�
 def matrix(
     by_decision: dict[int, Counts] | None = None, by_school: dict[str, Counts] | None = None
 ) -> Compliance:
-    """A compliance result holding only the sums the charts read."""
+    """A compliance result whose sums are the given ones: each decision's counts in one cell
+    at a school not listed, each school's in one cell of a decision not listed."""
     by_decision = by_decision or {}
     by_school = by_school or {}
     schools = tuple(SchoolRef(id=i, name=name) for i, name in enumerate(by_school, start=1))
-    total = ZERO
-    for c in by_decision.values():
-        total = total.add(c)
-    return Compliance(
-        today=TODAY,
-        decisions=tuple(decision(i) for i in by_decision),
-        schools=schools,
-        cells={},
-        by_decision=by_decision,
-        by_school={s.id: by_school[s.name] for s in schools},
-        total=total,
-    )
+    cells = {(i, UNLISTED): c for i, c in by_decision.items()}
+    cells |= {(UNLISTED, s.id): by_school[s.name] for s in schools}
+    return Compliance.of_cells(TODAY, [decision(i) for i in by_decision], schools, cells)
+
+
+UNLISTED = 0
 
 
 # ---------------------------------------------------------------- helpers

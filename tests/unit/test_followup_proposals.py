@@ -34,6 +34,7 @@ BASE = DecisionSnapshot(
     open=0,
     returned=0,
     extension_pending=0,
+    overdue_school_ids=(11, 12),
     overdue_schools=("МБОУ СОШ № 1", "МБОУ СОШ № 2"),
     lagging_school_ids=(11, 12),
     lagging_schools=("МБОУ СОШ № 1", "МБОУ СОШ № 2"),
@@ -46,6 +47,7 @@ def test_all_done_is_removed_from_control() -> None:
         on_time=2,
         late=1,
         overdue=0,
+        overdue_school_ids=(),
         overdue_schools=(),
         lagging_school_ids=(),
         lagging_schools=(),
@@ -83,7 +85,7 @@ def test_ongoing_and_periodic_stay_under_control_even_when_overdue() -> None:
 
 
 def test_not_yet_due_is_kept() -> None:
-    snapshot = replace(BASE, overdue=0, open=2, overdue_schools=())
+    snapshot = replace(BASE, overdue=0, open=2, overdue_school_ids=(), overdue_schools=())
     kind, text, _ = draft_proposal(snapshot, today=TODAY)
     assert kind is ProposalKind.KEEP
     assert text.endswith("(срок исполнения — до 01.10.2026).")
@@ -118,6 +120,7 @@ def snapshots(draw: st.DrawFn) -> DecisionSnapshot:
         reported=reported,
         overdue=overdue,
         open=open_,
+        overdue_school_ids=tuple(range(1, overdue + 1)),
         overdue_schools=names[:overdue],
         lagging_school_ids=tuple(range(1, lagging + 1)),
         lagging_schools=names,

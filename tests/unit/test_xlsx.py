@@ -48,10 +48,7 @@ def _compliance() -> Compliance:
         (2, 100): PERIODIC,
         # (2, 200): not addressed
     }
-    by_decision = {1: ON_TIME.add(OVERDUE), 2: PERIODIC}
-    by_school = {100: ON_TIME.add(PERIODIC), 200: OVERDUE}
-    total = ON_TIME.add(OVERDUE).add(PERIODIC)
-    return Compliance(TODAY, decisions, schools, cells, by_decision, by_school, total)
+    return Compliance.of_cells(TODAY, decisions, schools, cells)
 
 
 def _open(data: bytes) -> dict[str, Worksheet]:
@@ -169,7 +166,7 @@ def test_the_school_sheet_holds_totals_and_shares() -> None:
 
 
 def test_an_empty_matrix_still_opens() -> None:
-    empty = Compliance(TODAY, (), (), {}, {}, {}, ZERO)
+    empty = Compliance.of_cells(TODAY, (), (), {})
     sheets = _open(compliance_workbook(empty, title="Пусто"))
     assert sheets[MATRIX_SHEET]["A1"].value == "Пусто"
     assert sheets[SCHOOLS_SHEET]["A5"].value == "Итого"

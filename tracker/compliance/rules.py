@@ -23,9 +23,9 @@ Two more figures are *subsets*, shown beside the buckets, not instead of them:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 from tracker.assignments.lifecycle import OPEN_STATUSES, Status
 from tracker.calendar.deadlines import DeadlineKind
@@ -58,10 +58,13 @@ def bucket(
     return Bucket.OPEN
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(NamedTuple):
     """Assignments by bucket (see the module's docstring); ``returned`` and
-    ``extension_pending`` are subsets of the others."""
+    ``extension_pending`` are subsets of the others.
+
+    A named tuple, not a dataclass: the matrix makes one per decision × school (50,000 for a
+    district's meeting) straight from the aggregate's row, ``Counts._make(row)``, and sums
+    them column by column (``sum_counts``)."""
 
     total: int = 0
     accepted_on_time: int = 0
@@ -81,21 +84,9 @@ class Counts:
     def not_done(self) -> int:
         return self.total - self.done
 
-    def as_tuple(self) -> tuple[int, ...]:
-        """The fields in their order (what ``Counts(*values)`` takes back)."""
-        return (
-            self.total,
-            self.accepted_on_time,
-            self.accepted_late,
-            self.reported,
-            self.overdue,
-            self.open,
-            self.returned,
-            self.extension_pending,
-        )
-
     def add(self, other: Counts) -> Counts:
-        return Counts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True)))
+        """Field by field (``+`` would concatenate the tuples)."""
+        return Counts._make(a + b for a, b in zip(self, other, strict=True))
 
 
 ZERO = Counts()
@@ -105,7 +96,7 @@ def sum_counts(parts: Sequence[Counts]) -> Counts:
     """The sum of many Counts, field by field (one pass per field, not one object per add)."""
     if not parts:
         return ZERO
-    return Counts(*(sum(column) for column in zip(*(p.as_tuple() for p in parts), strict=True)))
+    return Counts._make(map(sum, zip(*parts, strict=True)))
 
 
 def count_one(

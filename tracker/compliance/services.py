@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from tracker import db
 from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.lifecycle import OPEN_STATUSES, Status
-from tracker.assignments.tables import Assignment
 from tracker.calendar.deadlines import DeadlineKind
 from tracker.compliance.rules import ZERO, Counts, sum_counts, under_control
 from tracker.errors import PermissionDeniedError
@@ -57,20 +57,17 @@ PENDING_SQL = """LEFT JOIN (
 ) e ON e.assignment = a.id"""
 
 
-def counts_of(row: Mapping[str, Any]) -> Counts:
-    """The Counts of a row of the BUCKETS_SQL aggregate (also read by the exports)."""
-    total, accepted, late = int(row["total"]), int(row["accepted"]), int(row["accepted_late"])
-    reported, overdue = int(row["reported"]), int(row["overdue"])
-    return Counts(
-        total=total,
-        accepted_on_time=accepted - late,
-        accepted_late=late,
-        reported=reported,
-        overdue=overdue,
-        open=total - accepted - reported - overdue,
-        returned=int(row["returned"]),
-        extension_pending=int(row["extension_pending"]),
-    )
+COUNTS_SQL = """g.total, g.accepted - g.accepted_late, g.accepted_late, g.reported, g.overdue,
+  g.total - g.accepted - g.reported - g.overdue, g.returned, g.extension_pending"""
+"""The eight fields of ``Counts``, in its order, from a ``BUCKETS_SQL`` aggregate ``g``: a row
+from ``db.fetch_rows`` holding them from column k on becomes ``Counts._make(row[k:k + 8])``."""
+
+COUNTS_WIDTH = len(Counts._fields)
+
+
+def counts_at(row: Sequence[Any], start: int) -> Counts:
+    """The Counts of a row whose ``COUNTS_SQL`` columns start at ``start``."""
+    return Counts._make(row[start : start + COUNTS_WIDTH])
 
 
 def _placeholders(values: Sequence[object]) -> str:
@@ -100,43 +97,141 @@ class SchoolRef:
     """The short name, as protocols write it: «МБОУ СОШ № 2»."""
 
 
+Row = Sequence[Any]
+"""A cell as the aggregate gives it: decision id, school id, then ``COUNTS_SQL``'s columns."""
+
+
+def _sum_rows(rows: Sequence[Row]) -> Counts:
+    """The counts of many cells, column by column (the ids summed too, and dropped)."""
+    return counts_at(list(map(sum, zip(*rows, strict=True))), 2)
+
+
+@dataclass(frozen=True)
+class Laggards:
+    """The schools of one decision not done (overdue, open or reported), and those overdue;
+    in the order of ``Compliance.schools``."""
+
+    not_done: tuple[SchoolRef, ...]
+    overdue: tuple[SchoolRef, ...]
+
+
 @dataclass(frozen=True)
 class Compliance:
     """Counts per decision × school (a cell may hold several assignments: one per period of a
     periodic decision), per decision, per school and overall, on ``today``. Only decisions and
-    schools with at least one assignment in view appear."""
+    schools with at least one assignment in view appear.
+
+    The cells stay the aggregate's rows, grouped by decision, and the sums are made when first
+    read: a district's meeting has 50,000 cells, the follow-up reads only the per-decision sums
+    and the laggards, and none of it needs a ``Counts`` per cell."""
 
     today: date
     decisions: tuple[DecisionRef, ...]
     """Oldest meeting first, then in the order of the protocol."""
     schools: tuple[SchoolRef, ...]
     """By name."""
-    cells: Mapping[tuple[int, int], Counts]
-    """(decision id, school id) → counts."""
-    by_decision: Mapping[int, Counts]
-    by_school: Mapping[int, Counts]
-    total: Counts
+    rows: Mapping[int, Sequence[Row]] = field(repr=False)
+    """Decision id → its cells' rows."""
+
+    @classmethod
+    def of_cells(
+        cls,
+        today: date,
+        decisions: Sequence[DecisionRef],
+        schools: Sequence[SchoolRef],
+        cells: Mapping[tuple[int, int], Counts],
+    ) -> Compliance:
+        """A matrix of counts per (decision id, school id) cell, as the aggregate would give
+        them: for figures counted elsewhere."""
+        rows: dict[int, list[Row]] = defaultdict(list)
+        for (decision_id, school_id), counts in cells.items():
+            rows[decision_id].append((decision_id, school_id, *counts))
+        return cls(today=today, decisions=tuple(decisions), schools=tuple(schools), rows=rows)
+
+    @cached_property
+    def by_decision(self) -> Mapping[int, Counts]:
+        return {key: _sum_rows(part) for key, part in self.rows.items()}
+
+    @cached_property
+    def by_school(self) -> Mapping[int, Counts]:
+        per_school: dict[int, list[Row]] = defaultdict(list)
+        for part in self.rows.values():
+            for row in part:
+                per_school[row[1]].append(row)
+        return {key: _sum_rows(part) for key, part in per_school.items()}
+
+    @cached_property
+    def total(self) -> Counts:
+        return sum_counts(list(self.by_decision.values()))
+
+    @cached_property
+    def _cells(self) -> dict[tuple[int, int], Row]:
+        return {(row[0], row[1]): row for rows in self.rows.values() for row in rows}
+
+    @cached_property
+    def cells(self) -> Mapping[tuple[int, int], Counts]:
+        """(decision id, school id) → counts, every cell (made on first read)."""
+        return {key: counts_at(row, 2) for key, row in self._cells.items()}
+
+    @cached_property
+    def _school_order(self) -> dict[int, int]:
+        return {school.id: n for n, school in enumerate(self.schools)}
 
     def cell(self, decision_id: int, school_id: int) -> Counts:
         """The counts of one cell; zeros when the school was not addressed."""
-        return self.cells.get((decision_id, school_id), ZERO)
+        row = self._cells.get((decision_id, school_id))
+        return ZERO if row is None else counts_at(row, 2)
+
+    def laggards(self, decision_id: int) -> Laggards:
+        """The decision's schools not done and overdue (none when it has no cell in view)."""
+        rows = self.rows.get(decision_id, ())
+        # COUNTS_SQL: total, on time, late, reported, overdue, …; overdue ones are not done
+        not_done = [row[1] for row in rows if row[2] > row[3] + row[4]]
+        overdue = [row[1] for row in rows if row[6]]
+        at = self._school_order.__getitem__
+        refs = self.schools
+        return Laggards(
+            not_done=tuple([refs[n] for n in sorted(map(at, not_done))]),
+            overdue=tuple([refs[n] for n in sorted(map(at, overdue))]),
+        )
 
 
 MATRIX_SQL = f"""
-SELECT g.*, d.meeting AS meeting_id, d.position, d.number AS decision_number,
-       d.text AS decision_text, m.date AS meeting_date, m.number AS meeting_number,
-       s.short_name AS school_name
+SELECT g.decision_id, g.school_id, {COUNTS_SQL}
 FROM (
   SELECT a.decision AS decision_id, a.school AS school_id, {BUCKETS_SQL}
-  FROM assignment a JOIN decision d ON d.id = a.decision
+  FROM assignment a
   {PENDING_SQL}
   WHERE {{where}}
   GROUP BY a.decision, a.school
 ) g
-JOIN decision d ON d.id = g.decision_id
-JOIN meeting m ON m.id = d.meeting
-JOIN school s ON s.id = g.school_id
 """  # noqa: S608 - our constants, values go as parameters
+"""The cells: ids and counts only. The labels of the decisions and schools come from two small
+queries (``DECISION_LABELS_SQL``, ``SCHOOL_LABELS_SQL``) rather than repeated in every row: a
+meeting's 50,000 cells would carry the same 50 decision texts 1,000 times each."""
+
+DECISION_LABELS_SQL = """
+SELECT d.id, d.meeting, m.date, m.number, d.position, d.number, d.text
+FROM decision d JOIN meeting m ON m.id = d.meeting
+WHERE {where}
+"""
+
+SCHOOL_LABELS_SQL = "SELECT s.id, s.short_name FROM school s WHERE {where}"
+
+
+def _in(column: str, ids: Sequence[int] | None, args: list[object]) -> str:
+    """``column IN (…)`` for ``ids`` (their values appended to ``args``), true for None, false
+    for an empty list."""
+    if ids is None:
+        return "1 = 1"
+    if not ids:
+        return "1 = 0"
+    args += [int(i) for i in ids]
+    return f"{column} IN ({_placeholders(ids)})"
+
+
+def _where(conditions: Sequence[str]) -> str:
+    return " AND ".join(conditions) or "1 = 1"
 
 
 async def compliance(
@@ -146,77 +241,80 @@ async def compliance(
     meeting_id: int | None = None,
     decision_ids: Sequence[int] | None = None,
     school_ids: Sequence[int] | None = None,
+    due_within: tuple[date, date] | None = None,
 ) -> Compliance:
     """The compliance matrix of the assignments the actor may see, narrowed by a meeting, by
-    decisions and by schools (None: no narrowing; an empty list: nothing). The department sees
-    every school; a school user only their own, whatever ``school_ids`` says."""
+    decisions, by schools (None: no narrowing; an empty list: nothing) and by due dates
+    (``due_within``, both ends included: the assignments without a due date fall in no
+    period). The department sees every school; a school user only their own, whatever
+    ``school_ids`` says."""
     scope = actor.school_scope
     if scope is None and not actor.can(Permission.SEE_ALL_SCHOOLS):
         raise PermissionDeniedError
     if scope is not None:
         school_ids = [scope] if school_ids is None or scope in school_ids else []
-    conditions, args = ["1 = 1"], []
+    cell_args: list[object] = [today]
+    label_args: list[object] = []
+    conditions = [
+        _in("a.decision", decision_ids, cell_args),
+        _in("a.school", school_ids, cell_args),
+    ]
+    labels = [_in("d.id", decision_ids, label_args)]
     if meeting_id is not None:
-        conditions.append("d.meeting = {}")
-        args.append(meeting_id)
-    for column, ids in (("a.decision", decision_ids), ("a.school", school_ids)):
-        if ids is None:
-            continue
-        if not ids:
-            conditions.append("1 = 0")
-            continue
-        conditions.append(f"{column} IN ({_placeholders(ids)})")
-        args += [int(i) for i in ids]
-    sql = MATRIX_SQL.replace("{where}", " AND ".join(conditions))
-    rows = await Assignment.raw(sql, today, *args)
-
-    decisions: dict[int, DecisionRef] = {}
-    schools: dict[int, SchoolRef] = {}
-    cells: dict[tuple[int, int], Counts] = {}
-    per_decision: dict[int, list[Counts]] = defaultdict(list)
-    per_school: dict[int, list[Counts]] = defaultdict(list)
+        conditions.append("a.decision IN (SELECT id FROM decision WHERE meeting = {})")
+        labels.append("d.meeting = {}")
+        cell_args.append(meeting_id)
+        label_args.append(meeting_id)
+    if due_within is not None:
+        conditions.append("a.due_on IS NOT NULL AND a.due_on >= {} AND a.due_on <= {}")
+        cell_args += list(due_within)
+    rows = await db.fetch_rows(MATRIX_SQL.replace("{where}", _where(conditions)), *cell_args)
+    per_decision: dict[int, list[Row]] = defaultdict(list)
     for row in rows:
-        decision_id, school_id = int(row["decision_id"]), int(row["school_id"])
-        if decision_id not in decisions:
-            decisions[decision_id] = DecisionRef(
-                id=decision_id,
-                meeting_id=int(row["meeting_id"]),
-                meeting_date=db.date_value(row["meeting_date"]),
-                meeting_number=str(row["meeting_number"]),
-                position=int(row["position"]),
-                number=str(row["decision_number"]),
-                text=str(row["decision_text"]),
-            )
-        if school_id not in schools:
-            schools[school_id] = SchoolRef(id=school_id, name=str(row["school_name"]))
-        counts = counts_of(row)
-        cells[(decision_id, school_id)] = counts
-        per_decision[decision_id].append(counts)
-        per_school[school_id].append(counts)
-    by_decision = {key: sum_counts(parts) for key, parts in per_decision.items()}
-    by_school = {key: sum_counts(parts) for key, parts in per_school.items()}
-    total = sum_counts(list(by_decision.values()))
+        per_decision[row[0]].append(row)
+    present_schools = {row[1] for row in rows}
+
+    decisions = [
+        DecisionRef(
+            id=row[0],
+            meeting_id=row[1],
+            meeting_date=db.date_value(row[2]),
+            meeting_number=str(row[3]),
+            position=row[4],
+            number=str(row[5]),
+            text=str(row[6]),
+        )
+        for row in await db.fetch_rows(
+            DECISION_LABELS_SQL.replace("{where}", _where(labels)), *label_args
+        )
+        if row[0] in per_decision
+    ]
+    school_args: list[object] = []
+    school_where = _in("s.id", school_ids, school_args)
+    schools = [
+        SchoolRef(id=row[0], name=str(row[1]))
+        for row in await db.fetch_rows(
+            SCHOOL_LABELS_SQL.replace("{where}", school_where), *school_args
+        )
+        if row[0] in present_schools
+    ]
     return Compliance(
         today=today,
         decisions=tuple(
-            sorted(
-                decisions.values(), key=lambda d: (d.meeting_date, d.meeting_id, d.position, d.id)
-            )
+            sorted(decisions, key=lambda d: (d.meeting_date, d.meeting_id, d.position, d.id))
         ),
-        schools=tuple(sorted(schools.values(), key=lambda s: (s.name.casefold(), s.id))),
-        cells=cells,
-        by_decision=by_decision,
-        by_school=by_school,
-        total=total,
+        schools=tuple(sorted(schools, key=lambda s: (s.name.casefold(), s.id))),
+        rows=per_decision,
     )
 
 
-# ---------------------------------------------------------------- under control
+# ---------------------------------------------------------------- tracked decisions
 
 
 @dataclass(frozen=True)
-class DecisionRow:
-    """A decision still under control, with its meeting and its counts over all schools."""
+class TrackedDecision:
+    """A decision that asks for something to be done («принять к сведению» does not) and was
+    not removed from control, with its meeting: what a follow-up may report on."""
 
     id: int
     meeting_id: int
@@ -230,58 +328,95 @@ class DecisionRow:
     deadline_kind: DeadlineKind
     deadline_date: date | None
     deadline_text: str
+
+
+@dataclass(frozen=True)
+class DecisionRow(TrackedDecision):
+    """A tracked decision with its counts over all schools."""
+
     counts: Counts
 
+    @property
+    def under_control(self) -> bool:
+        return under_control(
+            tracked=self.kind.is_tracked,
+            deadline_kind=self.deadline_kind,
+            removed_from_control=False,  # a tracked decision is not removed
+            total=self.counts.total,
+            done=self.counts.done,
+        )
 
-UNDER_CONTROL_SQL = f"""
-SELECT d.id, d.meeting AS meeting_id, d.position, d.number, d.text, d.kind, d.deadline_kind,
-       d.deadline_date, d.deadline_text, m.date AS meeting_date, m.number AS meeting_number,
-       m.title AS meeting_title, {BUCKETS_SQL}
+
+TRACKED_SQL = f"""
+SELECT d.id, d.meeting, m.date, m.number, m.title, d.position, d.number, d.text, d.kind,
+       d.deadline_kind, d.deadline_date, d.deadline_text
 FROM decision d JOIN meeting m ON m.id = d.meeting
-LEFT JOIN assignment a ON a.decision = d.id
-{PENDING_SQL}
-WHERE d.kind IN ({_TRACKED}) AND d.removed_from_control_at IS NULL {{before}}
-GROUP BY d.id, m.id
+WHERE d.kind IN ({_TRACKED}) AND d.removed_from_control_at IS NULL AND {{where}}
 """  # noqa: S608 - our constants, values go as parameters
-"""Tracked decisions not removed from control, with their bucket counts. Grouped by the
-primary keys, so PostgreSQL accepts the other columns of ``d`` and ``m``."""
+
+DECISION_COUNTS_SQL = f"""
+SELECT g.decision_id, {COUNTS_SQL}
+FROM (
+  SELECT a.decision AS decision_id, {BUCKETS_SQL}
+  FROM assignment a
+  {PENDING_SQL}
+  WHERE {{where}}
+  GROUP BY a.decision
+) g
+"""  # noqa: S608 - our constants, values go as parameters
+
+
+async def tracked_decisions(
+    *, before: date | None = None, decision_ids: Sequence[int] | None = None
+) -> list[TrackedDecision]:
+    """The tracked decisions not removed from control, of meetings held before ``before`` (any
+    meeting when None), narrowed to ``decision_ids``: oldest meeting first, then as the
+    protocol orders them. No counts: one small query, whatever the assignments."""
+    args: list[object] = []
+    conditions = [_in("d.id", decision_ids, args)]
+    if before is not None:
+        conditions.append("m.date < {}")
+        args.append(before)
+    rows = await db.fetch_rows(TRACKED_SQL.replace("{where}", _where(conditions)), *args)
+    found = [
+        TrackedDecision(
+            id=row[0],
+            meeting_id=row[1],
+            meeting_date=db.date_value(row[2]),
+            meeting_number=str(row[3]),
+            meeting_title=str(row[4]),
+            position=row[5],
+            number=str(row[6]),
+            text=str(row[7]),
+            kind=DecisionKind(row[8]),
+            deadline_kind=DeadlineKind(row[9]),
+            deadline_date=None if row[10] is None else db.date_value(row[10]),
+            deadline_text=str(row[11]),
+        )
+        for row in rows
+    ]
+    found.sort(key=lambda d: (d.meeting_date, d.meeting_id, d.position, d.id))
+    return found
+
+
+async def decision_counts(decision_ids: Sequence[int], *, today: date) -> dict[int, Counts]:
+    """The counts of each decision over all schools on ``today`` (zeros when unassigned)."""
+    args: list[object] = [today]
+    where = _in("a.decision", decision_ids, args)
+    rows = await db.fetch_rows(DECISION_COUNTS_SQL.replace("{where}", where), *args)
+    found = {row[0]: counts_at(row, 1) for row in rows}
+    return {i: found.get(i, ZERO) for i in decision_ids}
+
+
+async def tracked_with_counts(*, before: date | None = None, today: date) -> list[DecisionRow]:
+    """``tracked_decisions(before=…)``, each with its counts on ``today``."""
+    tracked = await tracked_decisions(before=before)
+    counts = await decision_counts([d.id for d in tracked], today=today)
+    return [DecisionRow(**vars(d), counts=counts[d.id]) for d in tracked]
 
 
 async def decisions_under_control(*, before: date | None = None, today: date) -> list[DecisionRow]:
     """The decisions of meetings held before ``before`` (every meeting when None) that are under
-    control (``rules.under_control``) on ``today``: oldest meeting first, then as the protocol
-    orders them. For the department's own use (the follow-up agenda): no actor, no school scope."""
-    sql = UNDER_CONTROL_SQL.replace("{before}", "" if before is None else "AND m.date < {}")
-    rows = await Assignment.raw(sql, today, *([] if before is None else [before]))
-    found = []
-    for row in rows:
-        counts = counts_of(row)
-        kind = DecisionKind(row["kind"])
-        if not under_control(
-            tracked=kind.is_tracked,
-            deadline_kind=row["deadline_kind"],
-            removed_from_control=False,  # excluded by the query
-            total=counts.total,
-            done=counts.done,
-        ):
-            continue
-        deadline_date = row["deadline_date"]
-        found.append(
-            DecisionRow(
-                id=int(row["id"]),
-                meeting_id=int(row["meeting_id"]),
-                meeting_date=db.date_value(row["meeting_date"]),
-                meeting_number=str(row["meeting_number"]),
-                meeting_title=str(row["meeting_title"]),
-                position=int(row["position"]),
-                number=str(row["number"]),
-                text=str(row["text"]),
-                kind=kind,
-                deadline_kind=DeadlineKind(row["deadline_kind"]),
-                deadline_date=None if deadline_date is None else db.date_value(deadline_date),
-                deadline_text=str(row["deadline_text"]),
-                counts=counts,
-            )
-        )
-    found.sort(key=lambda d: (d.meeting_date, d.meeting_id, d.position, d.id))
-    return found
+    control (``rules.under_control``) on ``today``, in the order of ``tracked_decisions``. For
+    the department's own use (the follow-up agenda): no actor, no school scope."""
+    return [d for d in await tracked_with_counts(before=before, today=today) if d.under_control]

@@ -8,6 +8,7 @@ services check the permission again.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
@@ -18,6 +19,7 @@ from tracker.errors import NotFoundError, ValidationError
 from tracker.followup import services as followup
 from tracker.followup.schemas import FollowUpIn, FollowUpItemOut, FollowUpOut, ProposalIn
 from tracker.followup.snapshot import PROPOSAL_LABELS, ProposalKind
+from tracker.meetings import services as meetings
 from tracker.meetings.services import MAX_TEXT
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
@@ -41,6 +43,16 @@ async def _context(actor: Actor, meeting_id: int, **extra: Any) -> Context:
         "item_errors": {},
     }
     return context | extra
+
+
+async def _saved(request: AnyRequest, actor: Actor, meeting_id: int) -> Context:
+    """After compiling or adopting: the section, and when the meeting's page sent the form, its
+    agenda and decisions too (out of band), which both actions change."""
+    extra: Context = {"saved": True}
+    current = request.headers.get("hx-current-url")
+    if current and urlsplit(current).path.rstrip("/") == f"/meetings/{meeting_id}":
+        extra["page"] = await meetings.meeting_page(actor, meeting_id)
+    return await _context(actor, meeting_id, **extra)
 
 
 def _url(meeting_id: int) -> str:
@@ -90,7 +102,7 @@ class FollowUpPagesController(Controller):
             invalid=lambda errors: _context(
                 actor, meeting_id, compile_values=values, compile_errors=errors
             ),
-            saved=lambda _: _context(actor, meeting_id, saved=True),
+            saved=lambda _: _saved(request, actor, meeting_id),
             message=lambda view: f"Вопрос «{view.agenda_title}» включён в повестку.",
             back=_url(meeting_id),
         )
@@ -160,7 +172,7 @@ class FollowUpPagesController(Controller):
             template=PAGE,
             form_fragment=SECTION,
             invalid=lambda errors: _context(actor, current.meeting_id, adopt_errors=errors),
-            saved=lambda _: _context(actor, current.meeting_id, saved=True),
+            saved=lambda _: _saved(request, actor, current.meeting_id),
             message=lambda view: (
                 f"Предложения приняты: в протокол записано решений — {len(view.items)}."
             ),

@@ -50,13 +50,16 @@ async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
     follow_up = await FollowUp.select().where(FollowUp.meeting == meeting_id).first()
     annex: list[AnnexRow] = []
     if follow_up is not None:
+        names = db.json_value(follow_up["school_names"])
         rows = await (
             FollowUpItem.select(FollowUpItem.snapshot, FollowUpItem.proposal_text)
             .where(FollowUpItem.follow_up == follow_up["id"])
             .order_by(FollowUpItem.position)
         )
         annex = [
-            AnnexRow(DecisionSnapshot.from_json(db.json_value(r["snapshot"])), r["proposal_text"])
+            AnnexRow(
+                DecisionSnapshot.from_json(db.json_value(r["snapshot"]), names), r["proposal_text"]
+            )
             for r in rows
         ]
     meeting_date: date = meeting["date"]

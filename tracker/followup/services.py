@@ -38,7 +38,14 @@ from tracker.assignments.tables import Assignment
 from tracker.audit import services as audit
 from tracker.calendar.deadlines import DeadlineKind, DeadlineRule
 from tracker.calendar.services import effective_calendar
-from tracker.compliance.services import DecisionRow, compliance, decisions_under_control
+from tracker.compliance.rules import ZERO
+from tracker.compliance.services import (
+    DecisionRow,
+    TrackedDecision,
+    compliance,
+    tracked_decisions,
+    tracked_with_counts,
+)
 from tracker.errors import ConflictError, NotFoundError, ValidationError
 from tracker.followup.proposals import draft_proposal, proposal_text
 from tracker.followup.snapshot import DecisionSnapshot, ProposalKind
@@ -99,7 +106,8 @@ class FollowUpPage:
     meeting_title: str
     follow_up: FollowUpView | None
     candidates: tuple[DecisionRow, ...]
-    """Decisions under control from earlier meetings, today: what compiling would take."""
+    """Tracked decisions of earlier meetings not removed from control, with today's counts:
+    what compiling would take (those under control, and those done but not yet removed)."""
     today: date
 
 
@@ -144,6 +152,7 @@ async def _view(row: dict[str, Any], meeting_date: date) -> FollowUpView:
         .where(FollowUpItem.follow_up == row["id"])
         .order_by(FollowUpItem.position)
     )
+    names = db.json_value(row["school_names"])
     return FollowUpView(
         id=row["id"],
         meeting_id=row["meeting"],
@@ -159,7 +168,7 @@ async def _view(row: dict[str, Any], meeting_date: date) -> FollowUpView:
                 id=i["id"],
                 position=i["position"],
                 decision_id=i["decision"],
-                snapshot=DecisionSnapshot.from_json(db.json_value(i["snapshot"])),
+                snapshot=DecisionSnapshot.from_json(db.json_value(i["snapshot"]), names),
                 proposal=ProposalKind(i["proposal"]),
                 proposal_text=i["proposal_text"],
                 extend_to=i["extend_to"],
@@ -206,7 +215,7 @@ async def follow_up_page(
     actor.require(Permission.MANAGE_MEETINGS)
     meeting = await _meeting(meeting_id)
     today = today or clock.today()
-    candidates = await decisions_under_control(before=meeting["date"], today=today)
+    candidates = await tracked_with_counts(before=meeting["date"], today=today)
     return FollowUpPage(
         meeting_id=meeting_id,
         meeting_date=meeting["date"],
@@ -220,15 +229,16 @@ async def follow_up_page(
 # ---------------------------------------------------------------- compiling
 
 
-def _pick(
-    under: Sequence[DecisionRow], meeting_date: date, decision_ids: Sequence[int] | None
-) -> list[DecisionRow]:
-    """The decisions the follow-up takes, or the Russian reason why none."""
+async def _pick(meeting_date: date, decision_ids: Sequence[int] | None) -> list[TrackedDecision]:
+    """The decisions the follow-up reports on, or the Russian reason why none: the tracked
+    decisions of earlier meetings not removed from control (those still under control, and
+    those done, which the meeting is to remove from control), or the picked ones among them."""
     if decision_ids is None:
-        earlier = [d for d in under if d.meeting_date < meeting_date]
+        tracked = await tracked_decisions()
+        earlier = [d for d in tracked if d.meeting_date < meeting_date]
         if earlier:
             return earlier
-        later = sorted({d.meeting_date for d in under})
+        later = sorted({d.meeting_date for d in tracked})
         if later:
             raise ValidationError.single(
                 "",
@@ -239,8 +249,9 @@ def _pick(
         raise ValidationError.single("", "Нет решений на контроле: включать в повестку нечего.")
     if not decision_ids:
         raise ValidationError.single("decision_ids", "Выберите хотя бы одно решение.")
-    by_id = {d.id: d for d in under}
-    missing = sorted({int(i) for i in decision_ids} - by_id.keys())
+    wanted = sorted({int(i) for i in decision_ids})
+    picked = await tracked_decisions(decision_ids=wanted)
+    missing = sorted(set(wanted) - {d.id for d in picked})
     if missing:
         raise ValidationError.single(
             "decision_ids",
@@ -248,7 +259,6 @@ def _pick(
             + ", ".join(str(i) for i in missing)
             + ".",
         )
-    picked = [d for d in under if d.id in set(decision_ids)]
     not_before = [d for d in picked if d.meeting_date >= meeting_date]
     if not_before:
         dates = ", ".join(sorted({_d(d.meeting_date) for d in not_before}))
@@ -268,25 +278,21 @@ async def _latest_due(decision_ids: Sequence[int]) -> dict[int, date]:
         .where(Assignment.decision.is_in(list(decision_ids)))
         .group_by(Assignment.decision)
     )
-    found = {}
-    for r in rows:
-        due = r["due"]
-        if due is not None:
-            found[int(r["decision"])] = date.fromisoformat(due) if isinstance(due, str) else due
-    return found
+    return {int(r["decision"]): db.date_value(r["due"]) for r in rows if r["due"] is not None}
 
 
 async def _snapshots(
-    actor: Actor, picked: Sequence[DecisionRow], as_of: date
+    actor: Actor, picked: Sequence[TrackedDecision], as_of: date
 ) -> list[DecisionSnapshot]:
+    """One aggregate for the cells of every picked decision; each decision's counts are the
+    sums of its cells, its due date the latest of its assignments'."""
     ids = [d.id for d in picked]
     matrix = await compliance(actor, today=as_of, decision_ids=ids)
     latest = await _latest_due(ids)
     snapshots = []
     for d in picked:
-        cells = [(s, matrix.cell(d.id, s.id)) for s in matrix.schools]
-        lagging = [s for s, c in cells if c.total and c.not_done]
-        counts = d.counts
+        laggards = matrix.laggards(d.id)
+        counts = matrix.by_decision.get(d.id, ZERO)
         snapshots.append(
             DecisionSnapshot(
                 decision_id=d.id,
@@ -307,9 +313,10 @@ async def _snapshots(
                 open=counts.open,
                 returned=counts.returned,
                 extension_pending=counts.extension_pending,
-                overdue_schools=tuple(s.name for s, c in cells if c.overdue),
-                lagging_school_ids=tuple(s.id for s in lagging),
-                lagging_schools=tuple(s.name for s in lagging),
+                overdue_school_ids=tuple([s.id for s in laggards.overdue]),
+                overdue_schools=tuple([s.name for s in laggards.overdue]),
+                lagging_school_ids=tuple([s.id for s in laggards.not_done]),
+                lagging_schools=tuple([s.name for s in laggards.not_done]),
             )
         )
     return snapshots
@@ -350,19 +357,21 @@ async def compile_follow_up(
     as_of = as_of or clock.today()
     calendar = await effective_calendar()
     start = max(as_of, meeting["date"])
+    await _refuse_adopted(meeting_id)
+    # read before the write transaction: the figures are those of ``as_of`` whenever counted,
+    # and SQLite's writers need not queue behind the aggregate
+    picked = await _pick(meeting["date"], decision_ids)
+    snapshots = await _snapshots(actor, picked, as_of)
     async with db.transaction():
         await _lock(Meeting, meeting_id)
-        existing = await FollowUp.select().where(FollowUp.meeting == meeting_id).first()
-        if existing is not None and existing["adopted_at"] is not None:
-            raise _adopted_error(existing["adopted_at"])
-        picked = _pick(await decisions_under_control(today=as_of), meeting["date"], decision_ids)
-        snapshots = await _snapshots(actor, picked, as_of)
+        existing = await _refuse_adopted(meeting_id)
         title = agenda_title([s.meeting_date for s in snapshots])
         if existing is not None:
             await _discard_draft(actor, existing)
         agenda_item_id = await meetings.add_agenda_item(
             actor, meeting_id, title=title, speakers=[speaker] if speaker else []
         )
+        created_at = clock.now()
         follow_up_id = (
             await FollowUp.insert(
                 FollowUp(
@@ -370,25 +379,35 @@ async def compile_follow_up(
                     agenda_item=agenda_item_id,
                     as_of=as_of,
                     created_by=actor.user_id,
-                    created_at=clock.now(),
+                    created_at=created_at,
+                    school_names=json.dumps(
+                        {i: name for s in snapshots for i, name in s.school_names().items()},
+                        ensure_ascii=False,
+                    ),
                 )
             ).returning(FollowUp.id)
         )[0]["id"]
-        rows = []
-        for position, snapshot in enumerate(snapshots, start=1):
-            kind, text, extend_to = draft_proposal(snapshot, today=start, calendar=calendar)
-            rows.append(
-                FollowUpItem(
-                    follow_up=follow_up_id,
-                    decision=snapshot.decision_id,
-                    position=position,
-                    snapshot=json.dumps(snapshot.to_json(), ensure_ascii=False),
-                    proposal=kind.value,
-                    proposal_text=text,
-                    extend_to=extend_to,
-                )
-            )
-        await FollowUpItem.insert(*rows)
+        drafts = [
+            (position, snapshot, *draft_proposal(snapshot, today=start, calendar=calendar))
+            for position, snapshot in enumerate(snapshots, start=1)
+        ]
+        await db.insert_new(
+            FollowUpItem,
+            [
+                {
+                    "follow_up": follow_up_id,
+                    "decision": snapshot.decision_id,
+                    "position": position,
+                    "snapshot": json.dumps(snapshot.to_json(), ensure_ascii=False),
+                    "proposal": kind.value,
+                    "proposal_text": text,
+                    "extend_to": extend_to,
+                }
+                for position, snapshot, kind, text, extend_to in drafts
+            ],
+            unique=[FollowUpItem.follow_up, FollowUpItem.decision],
+            returning=FollowUpItem.id,
+        )
         await audit.record(
             actor,
             "follow_up",
@@ -401,9 +420,43 @@ async def compile_follow_up(
                 "replaced": existing["id"] if existing else None,
             },
         )
-    view = await get_follow_up(actor, meeting_id)
-    assert view is not None
-    return view
+    # the view of what was written, without reading the snapshots back
+    positions = await FollowUpItem.select(FollowUpItem.id, FollowUpItem.position).where(
+        FollowUpItem.follow_up == follow_up_id
+    )
+    item_id = {row["position"]: row["id"] for row in positions}
+    return FollowUpView(
+        id=follow_up_id,
+        meeting_id=meeting_id,
+        meeting_date=meeting["date"],
+        agenda_item_id=agenda_item_id,
+        agenda_title=title,
+        speakers=(speaker,) if speaker else (),
+        as_of=as_of,
+        created_at=created_at,
+        adopted_at=None,
+        items=tuple(
+            FollowUpItemView(
+                id=item_id[position],
+                position=position,
+                decision_id=snapshot.decision_id,
+                snapshot=snapshot,
+                proposal=kind,
+                proposal_text=text,
+                extend_to=extend_to,
+                new_decision_id=None,
+            )
+            for position, snapshot, kind, text, extend_to in drafts
+        ),
+    )
+
+
+async def _refuse_adopted(meeting_id: int) -> dict[str, Any] | None:
+    """The meeting's follow-up, if any; a 409 when it is adopted."""
+    existing = await FollowUp.select().where(FollowUp.meeting == meeting_id).first()
+    if existing is not None and existing["adopted_at"] is not None:
+        raise _adopted_error(existing["adopted_at"])
+    return existing
 
 
 def _adopted_error(at: datetime) -> ConflictError:
@@ -439,7 +492,7 @@ async def update_proposal(
     if row is None:
         raise NotFoundError("Пункт вопроса о ходе исполнения не найден.")
     parent = (
-        await FollowUp.select(FollowUp.adopted_at, FollowUp.meeting)
+        await FollowUp.select(FollowUp.adopted_at, FollowUp.meeting, FollowUp.school_names)
         .where(FollowUp.id == row["follow_up"])
         .first()
     )
@@ -447,7 +500,9 @@ async def update_proposal(
     if parent["adopted_at"] is not None:
         raise _adopted_error(parent["adopted_at"])
     meeting_date: date = (await _meeting(parent["meeting"]))["date"]
-    snapshot = DecisionSnapshot.from_json(db.json_value(row["snapshot"]))
+    snapshot = DecisionSnapshot.from_json(
+        db.json_value(row["snapshot"]), db.json_value(parent["school_names"])
+    )
     errors: dict[str, str] = {}
     if proposal in {ProposalKind.EXTEND, ProposalKind.INSTRUCT}:
         if not isinstance(extend_to, date):

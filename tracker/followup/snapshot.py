@@ -6,7 +6,8 @@ later reads the same whatever reports arrived since.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -53,8 +54,10 @@ class DecisionSnapshot:
     open: int
     returned: int
     extension_pending: int
+    overdue_school_ids: tuple[int, ...]
+    """Schools overdue on the snapshot's date (some of the lagging ones)."""
     overdue_schools: tuple[str, ...]
-    """Short names of the schools overdue on the snapshot's date."""
+    """Their short names."""
     lagging_school_ids: tuple[int, ...]
     """Schools not done (overdue, open or reported): the addressees of a new instruction."""
     lagging_schools: tuple[str, ...]
@@ -64,18 +67,47 @@ class DecisionSnapshot:
         return self.on_time + self.late
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The stored form. The schools go as ids: their names are stored once for the whole
+        follow-up (``school_names``), a district's decision names hundreds."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NAMES}
         data["meeting_date"] = self.meeting_date.isoformat()
         data["due_on"] = self.due_on.isoformat() if self.due_on else None
-        for key in ("overdue_schools", "lagging_school_ids", "lagging_schools"):
-            data[key] = list(data[key])
+        data["lagging_school_ids"] = list(self.lagging_school_ids)
+        data["overdue_school_ids"] = list(self.overdue_school_ids)
         return data
 
+    def school_names(self) -> dict[int, str]:
+        """Id → name of the schools it names (what ``from_json`` is given back)."""
+        return dict(zip(self.lagging_school_ids, self.lagging_schools, strict=True))
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> DecisionSnapshot:
-        values = {f.name: data[f.name] for f in fields(cls)}
+    def from_json(cls, data: dict[str, Any], names: Mapping[Any, str]) -> DecisionSnapshot:
+        """Back from ``to_json``, the names found in ``names`` (id → name, the ids as JSON keys
+        or ints). Snapshots stored before the ids-only form carry their names themselves."""
+        values = {f.name: data[f.name] for f in fields(cls) if f.name not in _SCHOOLS}
         values["meeting_date"] = date.fromisoformat(data["meeting_date"])
         values["due_on"] = date.fromisoformat(data["due_on"]) if data["due_on"] else None
-        for key in ("overdue_schools", "lagging_school_ids", "lagging_schools"):
-            values[key] = tuple(data[key])
+        lagging = tuple(data["lagging_school_ids"])
+        if "lagging_schools" in data:
+            named = dict(zip(lagging, data["lagging_schools"], strict=True))
+            late = set(data["overdue_schools"])
+            overdue = tuple(i for i in lagging if named[i] in late)
+        else:
+            named = {i: _name(names, i) for i in lagging}
+            overdue = tuple(data["overdue_school_ids"])
+        values["lagging_school_ids"] = lagging
+        values["lagging_schools"] = tuple([named[i] for i in lagging])
+        values["overdue_school_ids"] = overdue
+        values["overdue_schools"] = tuple([named[i] for i in overdue])
         return cls(**values)
+
+
+def _name(names: Mapping[Any, str], school_id: int) -> str:
+    found = names.get(school_id)
+    if found is None:
+        found = names.get(str(school_id), f"№ {school_id}")
+    return found
+
+
+_NAMES = frozenset({"overdue_schools", "lagging_schools"})
+_SCHOOLS = _NAMES | {"overdue_school_ids", "lagging_school_ids"}

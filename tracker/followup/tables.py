@@ -32,6 +32,9 @@ class FollowUp(Table, tablename="follow_up"):
     adopted_at = Timestamptz(null=True, default=None)
     """Set once the proposals became decisions: then nothing of it changes."""
     adopted_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    school_names = JSON()
+    """School id → its short name when compiled, for the schools its items name: stored once
+    here, the items keep only the ids (a district's decision names hundreds)."""
 
 
 class FollowUpItem(Table, tablename="follow_up_item"):

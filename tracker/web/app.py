@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from tracker import db
+from tracker.runtime import tune_gc
 from tracker.settings import Settings, get_settings
 from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
         ),
         request_max_body_size=settings.max_upload_bytes * 5 + 1024 * 1024,
-        on_startup=[db.open_pool] if settings.db_pool else [],
+        on_startup=[tune_gc, *([db.open_pool] if settings.db_pool else [])],
         on_shutdown=[db.close_pool] if settings.db_pool else [],
         debug=False,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
 
 from tests.integration.compliance.district import (
@@ -144,7 +143,7 @@ async def test_district_counts_match_the_rows(world: World) -> None:
         expected = await count_independently(today)
         found = await decisions_under_control(today=today)
         for row in found:
-            assert {f: asdict(row.counts)[f] for f in FIELDS} == summed(expected, decision=row.id)
+            assert {f: row.counts._asdict()[f] for f in FIELDS} == summed(expected, decision=row.id)
         ids = [d.id for d in found]
         dated, ongoing, periodic, recommendation, information = district.old_decisions
         assert {ongoing, periodic} <= set(ids)  # standing obligations

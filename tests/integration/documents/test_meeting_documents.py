@@ -46,10 +46,15 @@ async def test_the_agenda_carries_the_frozen_annex(world: World) -> None:
         meeting_number="1", meeting_title="Совещание", number="1", text="Обеспечить участие.",
         deadline_kind="date", deadline_text="до 01.03.2030", due_on=date(2030, 3, 1), total=3,
         on_time=1, late=0, reported=0, overdue=2, open=0, returned=0, extension_pending=0,
-        overdue_schools=("МБОУ СОШ № 2",), lagging_school_ids=(2,), lagging_schools=("МБОУ СОШ № 2",),
+        overdue_school_ids=(2,), overdue_schools=("МБОУ СОШ № 2",), lagging_school_ids=(2,), lagging_schools=("МБОУ СОШ № 2",),
     )  # fmt: skip
     follow_up = await FollowUp.insert(
-        FollowUp(meeting=world.meeting_id, as_of=date(2030, 3, 10), created_at=datetime.now(UTC))
+        FollowUp(
+            meeting=world.meeting_id,
+            as_of=date(2030, 3, 10),
+            created_at=datetime.now(UTC),
+            school_names=snapshot.school_names(),
+        )
     ).returning(FollowUp.id)
     await FollowUpItem.insert(
         FollowUpItem(

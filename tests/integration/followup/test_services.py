@@ -287,3 +287,54 @@ async def test_wrong_roles(setting: Setting) -> None:
         with pytest.raises(PermissionDeniedError):
             await followup.adopt(actor, view.id)
     assert clock.today()  # the clock is the real one: nothing above depended on it
+
+
+async def test_a_done_decision_is_reported_once_and_removed(setting: Setting) -> None:
+    """Everything accepted: no longer «under control», but not yet removed either. The next
+    follow-up reports it with a proposal to remove it from control; once adopted, it is gone
+    from the follow-ups after."""
+    w = setting.world
+    await settle(w, setting.old[0], "b")  # decision 1 now done by both schools
+
+    view = await followup.compile_follow_up(setting.secretary, setting.new_meeting, as_of=AS_OF)
+
+    done = next(i for i in view.items if i.decision_id == setting.old[0])
+    assert (done.snapshot.total, done.snapshot.done) == (2, 2)
+    assert done.snapshot.lagging_school_ids == ()
+    assert done.proposal is ProposalKind.REMOVE
+    page = await followup.follow_up_page(setting.secretary, setting.new_meeting, today=AS_OF)
+    candidate = next(c for c in page.candidates if c.id == setting.old[0])
+    assert not candidate.under_control
+    assert candidate.counts.done == 2
+
+    await followup.adopt(setting.secretary, view.id)
+
+    removed = await Decision.select(Decision.removed_from_control_at).where(
+        Decision.id == setting.old[0]
+    )
+    assert removed[0]["removed_from_control_at"] is not None
+    later, _ = await meeting(date(2026, 12, 10))
+    after = await followup.compile_follow_up(setting.secretary, later, as_of=date(2026, 12, 1))
+    assert setting.old[0] not in [i.decision_id for i in after.items]
+
+
+async def test_the_secretary_may_pick_a_done_decision_but_not_a_removed_one(
+    setting: Setting,
+) -> None:
+    w = setting.world
+    await settle(w, setting.old[0], "b")
+    view = await followup.compile_follow_up(
+        setting.secretary, setting.new_meeting, as_of=AS_OF, decision_ids=[setting.old[0]]
+    )
+    assert [i.decision_id for i in view.items] == [setting.old[0]]
+    assert view.items[0].proposal is ProposalKind.REMOVE
+
+    await meetings.remove_from_control(setting.head, setting.old[1])
+    with pytest.raises(ValidationError, match=str(setting.old[1])):
+        await followup.compile_follow_up(
+            setting.secretary, setting.new_meeting, as_of=AS_OF, decision_ids=[setting.old[1]]
+        )
+    # the draft compiled before is still there, unchanged
+    again = await followup.get_follow_up(setting.secretary, setting.new_meeting)
+    assert again is not None
+    assert [i.decision_id for i in again.items] == [setting.old[0]]

@@ -212,3 +212,37 @@ def test_the_meeting_page_placeholder_loads_the_section_and_links_without_js() -
     assert 'hx-trigger="load"' in html
     assert 'id="follow-up"' in html  # the section that replaces it has the same id
     assert '<a href="/meetings/7/follow-up">' in html
+
+
+async def test_from_the_meeting_page_the_agenda_and_decisions_follow(
+    world: World, pages: PageClient
+) -> None:
+    """Compiling adds an agenda item and adopting adds decisions: sent from the meeting's page,
+    the answer carries both lists out of band; from the follow-up's own page, it does not."""
+    setting = await Setting(world).build()
+    await pages.login(world.users["secretary"])
+    meeting_page = f"/meetings/{setting.new_meeting}"
+    url = f"{meeting_page}/follow-up"
+    form = {"as_of": AS_OF.isoformat(), "decision_ids": setting.old}
+
+    alone = await pages.post(url, form, htmx=True, from_page=url)
+    assert alone.status_code == 200, alone.text
+    assert 'id="agenda"' not in alone.text
+    assert 'id="decisions"' not in alone.text
+    # one message area, holding the message (not emptied by a second one after it)
+    assert alone.text.count('id="messages"') == 1
+    assert "включён в повестку" in alone.text.split('id="messages"', 1)[1]
+
+    compiled = await pages.post(url, form, htmx=True, from_page=meeting_page)
+    assert compiled.status_code == 200, compiled.text
+    assert '<div id="agenda" hx-swap-oob="true">' in compiled.text
+    assert "О ходе исполнения решений совещания от 05.03.2026" in compiled.text
+
+    view = await followup.get_follow_up(setting.head, setting.new_meeting)
+    assert view is not None
+    adopted = await pages.post(
+        f"/follow-ups/{view.id}/adopt", {"confirm": "on"}, htmx=True, from_page=meeting_page
+    )
+    assert adopted.status_code == 200, adopted.text
+    decisions = adopted.text.split('<div id="decisions" hx-swap-oob="true">', 1)[1]
+    assert "МБОУ СОШ № 2 обеспечить исполнение п. 1 решения совещания от 05.03.2026" in decisions
