@@ -197,23 +197,30 @@ class AssignmentPagesController(Controller):
 
     @get("/my", guards=[roles_only(Role.SCHOOL)])
     async def my_assignments(self, request: AnyRequest, actor: CurrentActor) -> Template:
-        """«Мои поручения»: the school's own, overdue first, then returned, then by due date."""
+        """The school leader's home: overdue, returned, due this week, the other open ones.
+        With a filter (status, overdue only) the one list instead, most urgent first."""
         form = Form(request.query_params)
         status = _status(form)
         overdue = form.flag("overdue")
-        items = await assignments.list_assignments(actor, status=status, overdue_only=overdue)
         context: Context = {
-            "items": items,
             "show_school": False,
             "statuses": STATUSES,
             "filters": {"status": status.value if status else "", "overdue": overdue},
             "errors": form.errors,
+            "reportable": assignments.REPORTABLE,
         }
+        filtered = bool(form.errors or status or overdue)
+        if filtered:
+            context["items"] = await assignments.list_assignments(
+                actor, status=status, overdue_only=overdue
+            )
+        else:
+            context["home"] = await assignments.school_home(actor)
         return page(
             request,
             "assignments/my.html",
             context,
-            fragment="assignments/_list.html",
+            fragment="assignments/_list.html" if filtered else "assignments/_home.html",
             status_code=422 if form.errors else 200,
         )
 

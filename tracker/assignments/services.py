@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from tracker import clock, db
@@ -28,7 +28,14 @@ from tracker.assignments.tables import Assignment, ExtensionRequest, Report, Rep
 from tracker.audit import services as audit
 from tracker.calendar.deadlines import DeadlineKind, due_date, period_span
 from tracker.calendar.services import effective_calendar
-from tracker.errors import ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
+from tracker.calendar.workdays import WorkCalendar
+from tracker.errors import (
+    ConflictError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from tracker.meetings.services import DecisionView, MeetingView, decision_view, list_meetings
 from tracker.meetings.tables import Decision, Meeting
 from tracker.schools import services as schools
@@ -253,6 +260,92 @@ async def list_assignments(
         )
     rows = await query.limit(limit)
     return sorted((_summary(r, today) for r in rows), key=urgency)
+
+
+# ---------------------------------------------------------------- the school leader's home
+
+REPORTABLE = frozenset(s for s in Status if Action.REPORT in allowed_actions(s))
+"""Statuses in which the school may send a report (the «Отчитаться» button)."""
+
+
+@dataclass(frozen=True)
+class SchoolHome:
+    """A school's open assignments, split the way its leader reads them."""
+
+    today: date
+    week_end: date
+    """The last day counted as «this week» (see ``working_week_end``)."""
+    overdue: tuple[AssignmentSummary, ...]
+    returned: tuple[AssignmentSummary, ...]
+    this_week: tuple[AssignmentSummary, ...]
+    other_open: tuple[AssignmentSummary, ...]
+    on_review: tuple[AssignmentSummary, ...]
+    """Reported: waiting for the department, nothing for the school to do."""
+    done: int
+    """Removed from control («снято с контроля»)."""
+
+    @property
+    def open_count(self) -> int:
+        return len(self.overdue) + len(self.returned) + len(self.this_week) + len(self.other_open)
+
+
+def working_week_end(today: date, calendar: WorkCalendar) -> date:
+    """The last working day of the working week ``today`` belongs to. On a day off after the
+    week's last working day (a weekend, the New Year holidays) that is the coming working
+    week's. Pure."""
+    first = today
+    for _ in range(31):
+        if calendar.is_working_day(first):
+            break
+        first += timedelta(days=1)
+    last = first + timedelta(days=6 - first.weekday())  # that week's Sunday
+    while last > first and not calendar.is_working_day(last):
+        last -= timedelta(days=1)
+    return last
+
+
+def split_home(
+    items: Sequence[AssignmentSummary], *, today: date, week_end: date, done: int = 0
+) -> SchoolHome:
+    """Each assignment in one section: overdue, else returned, else due by ``week_end``, else
+    the other open ones; reported ones wait for review; accepted ones are only counted. Each
+    section keeps ``urgency`` order. Pure."""
+    ordered = sorted(items, key=urgency)
+    overdue = [a for a in ordered if a.overdue]
+    rest = [a for a in ordered if not a.overdue and a.status in OPEN_STATUSES]
+    returned = [a for a in rest if a.status is Status.RETURNED]
+    rest = [a for a in rest if a.status is not Status.RETURNED]
+    this_week = [a for a in rest if a.due_on is not None and today <= a.due_on <= week_end]
+    later = [a for a in rest if a.due_on is None or a.due_on > week_end]
+    return SchoolHome(
+        today=today,
+        week_end=week_end,
+        overdue=tuple(overdue),
+        returned=tuple(returned),
+        this_week=tuple(this_week),
+        other_open=tuple(later),
+        on_review=tuple(a for a in ordered if a.status is Status.REPORTED),
+        done=done + sum(1 for a in ordered if a.status is Status.ACCEPTED),
+    )
+
+
+async def school_home(actor: Actor, *, today: date | None = None) -> SchoolHome:
+    """The school leader's home: their own school's assignments that are not yet closed, in
+    sections, and how many are. Staff have no school: they get PermissionDeniedError."""
+    school_id = actor.school_scope
+    if school_id is None:
+        raise PermissionDeniedError
+    today = today or clock.today()
+    closed = Status.ACCEPTED.value
+    mine = Assignment.school == school_id
+    rows = await Assignment.select(*_SUMMARY_COLUMNS).where(mine & (Assignment.status != closed))
+    done = await Assignment.count().where(mine & (Assignment.status == closed))
+    return split_home(
+        [_summary(r, today) for r in rows],
+        today=today,
+        week_end=working_week_end(today, await effective_calendar()),
+        done=done,
+    )
 
 
 async def _load(actor: Actor, assignment_id: int) -> dict[str, Any]:
