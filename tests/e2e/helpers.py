@@ -1,0 +1,52 @@
+"""What the end-to-end tests share: demo logins, signing in, error capture, page checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+DEMO_PASSWORD = "demo-2020"  # tracker/demo.py: one password for every demo account
+HEAD = "head@demo.example.ru"
+SECRETARY = "secretary@demo.example.ru"
+SCHOOL = "school1@demo.example.ru"  # МБОУ СОШ № 1 с. Долгодеревенское
+ADMIN = "admin@demo.example.ru"
+
+
+@dataclass
+class BrowserErrors:
+    console: list[str] = field(default_factory=list)
+    page: list[str] = field(default_factory=list)
+
+    def assert_none(self, *expected: str) -> None:
+        """No page error and no console error but the ``expected`` ones (substrings), e.g.
+        the 422 of a form sent back with a message."""
+        unexpected = [line for line in self.console if not any(e in line for e in expected)]
+        assert unexpected == [], unexpected
+        assert self.page == [], self.page
+
+
+def sign_in(context: BrowserContext, email: str) -> Page:
+    """Open the login page in a new tab and sign in as a person would; returns the tab."""
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Электронная почта").fill(email)
+    page.get_by_label("Пароль").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("button", name="Выйти")).to_be_visible()
+    return page
+
+
+def mark_window(page: Page) -> None:
+    """Set a marker on ``window``: it survives an htmx swap and is gone after a page load."""
+    page.evaluate("window.__e2eMarker = 'still here'")
+
+
+def window_marked(page: Page) -> bool:
+    return bool(page.evaluate("window.__e2eMarker === 'still here'"))
+
+
+def no_horizontal_scroll(page: Page) -> tuple[int, int]:
+    """(scrollWidth of the document, innerWidth of the window)."""
+    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    return int(width), int(inner)
