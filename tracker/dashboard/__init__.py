@@ -1,0 +1,1 @@
+"""The department's dashboard: the decision × school matrix, a school's card, the search."""
