@@ -71,6 +71,10 @@ class Settings:
     mail_lease_seconds: int = 300
     """``TRACKER_MAIL_LEASE_SECONDS``: how long a worker holds a message it is sending; a
     message held longer (its worker died) is taken over by another worker."""
+    background_threshold: int = 20_000
+    """``TRACKER_BACKGROUND_THRESHOLD``: work larger than this runs in the background with a
+    progress bar (smaller work answers at once): the cells (decisions × schools) of a meeting's
+    .xlsx or of a follow-up compile; a protocol file counts one per 50 bytes (20,000: 1 MB)."""
 
     @property
     def is_postgres(self) -> bool:
@@ -135,6 +139,7 @@ def load_settings() -> Settings:
         organisation=_env("TRACKER_ORGANISATION", "Отдел образования"),
         mail_from=_env("TRACKER_MAIL_FROM", "Decision Tracker <tracker@localhost>"),
         mail_lease_seconds=_int_env("TRACKER_MAIL_LEASE_SECONDS", 300),
+        background_threshold=_int_env("TRACKER_BACKGROUND_THRESHOLD", 20_000),
     )
 
 

@@ -53,6 +53,8 @@ def make_celery(settings: Settings) -> Celery:
                 "task": "tracker.generate_periods",
                 "schedule": crontab(hour="0", minute="20"),
             },
+            # Every minute: background jobs whose message was lost or whose worker died.
+            "resume-jobs": {"task": "tracker.resume_jobs", "schedule": crontab()},
             "delete-expired-sessions": {
                 "task": "tracker.delete_expired_sessions",
                 "schedule": crontab(hour="3", minute="40"),

@@ -88,3 +88,30 @@ def delete_expired_sessions() -> dict[str, int]:
     from tracker.web import sessions  # noqa: PLC0415
 
     return {"deleted": run(sessions.delete_expired)}
+
+
+@app.task(name="tracker.run_job")
+def run_job(job_id: int) -> dict[str, Any]:
+    """Run one background job (an export, a compile, a parse); again: nothing (see the service)."""
+    from tracker.jobs import services as jobs  # noqa: PLC0415
+
+    summary = run(lambda: jobs.run_job(job_id))
+    log.info("job %s", summary.as_dict())
+    return summary.as_dict()
+
+
+@app.task(name="tracker.resume_jobs")
+def resume_jobs() -> dict[str, int]:
+    """Send again the jobs whose message was lost (broker down) or whose worker died."""
+    from tracker.jobs import services as jobs  # noqa: PLC0415
+
+    ids = run(jobs.resumable)
+    sent = 0
+    for job_id in ids:
+        try:
+            run_job.delay(job_id)
+            sent += 1
+        except OperationalError as exc:
+            log.warning("could not resume job %s: %s", job_id, exc)
+            break
+    return {"resumed": sent}
