@@ -15,13 +15,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from tests.e2e.helpers import BrowserErrors
+from tests.e2e.helpers import PHONE, BrowserErrors
 from tests.support.process import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
@@ -153,56 +154,44 @@ def errors() -> BrowserErrors:
     return BrowserErrors()
 
 
-def _context(
-    browser: Browser, server: str, errors: BrowserErrors, **options: object
-) -> BrowserContext:
-    context = browser.new_context(base_url=server, locale="ru-RU", **options)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
-
-    def watch(page: Page) -> None:
-        def console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                errors.console.append(f"{page.url}: {message.text}")
-
-        page.on("console", console)
-        page.on("pageerror", lambda exc: errors.page.append(f"{page.url}: {exc}"))
-
-    context.on("page", watch)
-    return context
+ContextFactory = Callable[..., BrowserContext]
 
 
 @pytest.fixture
-def context(browser: Browser, server: str, errors: BrowserErrors) -> Iterator[BrowserContext]:
+def new_context(browser: Browser, server: str, errors: BrowserErrors) -> Iterator[ContextFactory]:
+    """Opens browser contexts (one per person) on the served app, Russian, errors watched;
+    closes them after the test. Keyword arguments go to ``Browser.new_context``."""
+    opened: list[BrowserContext] = []
+
+    def open_context(**options: Any) -> BrowserContext:
+        options.setdefault("viewport", {"width": 1280, "height": 800})
+        context = browser.new_context(base_url=server, locale="ru-RU", **options)
+        context.set_default_timeout(10_000)
+        context.on("page", errors.watch)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context: ContextFactory) -> BrowserContext:
     """A desktop-sized window (1280×800)."""
-    context = _context(browser, server, errors, viewport={"width": 1280, "height": 800})
-    yield context
-    context.close()
+    return new_context()
 
 
 @pytest.fixture
-def phone(browser: Browser, server: str, errors: BrowserErrors) -> Iterator[BrowserContext]:
-    """A phone: 360×740, touch, a small screen's device scale."""
-    context = _context(
-        browser,
-        server,
-        errors,
-        viewport={"width": 360, "height": 740},
-        device_scale_factor=1,
-        is_mobile=True,
-        has_touch=True,
-    )
-    yield context
-    context.close()
+def phone(new_context: ContextFactory) -> BrowserContext:
+    """A phone: 360×740, touch."""
+    return new_context(viewport=PHONE, is_mobile=True, has_touch=True)
 
 
 @pytest.fixture
-def no_js(browser: Browser, server: str, errors: BrowserErrors) -> Iterator[BrowserContext]:
+def no_js(new_context: ContextFactory) -> BrowserContext:
     """A browser with JavaScript switched off: every form must still work."""
-    context = _context(
-        browser, server, errors, viewport={"width": 1024, "height": 768}, java_script_enabled=False
-    )
-    yield context
-    context.close()
+    return new_context(java_script_enabled=False)
 
 
 @pytest.fixture(scope="session")

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 DEMO_PASSWORD = "demo-2020"  # tracker/demo.py: one password for every demo account
 HEAD = "head@demo.example.ru"
 SECRETARY = "secretary@demo.example.ru"
 SCHOOL = "school1@demo.example.ru"  # МБОУ СОШ № 1 с. Долгодеревенское
 ADMIN = "admin@demo.example.ru"
+PHONE = {"width": 360, "height": 740}
 
 
 @dataclass
 class BrowserErrors:
     console: list[str] = field(default_factory=list)
     page: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        """Listen to a new page of a context (``context.on("page", errors.watch)``)."""
+
+        def console(message: ConsoleMessage) -> None:
+            if message.type == "error":
+                self.console.append(f"{page.url}: {message.text}")
+
+        page.on("console", console)
+        page.on("pageerror", lambda exc: self.page.append(f"{page.url}: {exc}"))
 
     def assert_none(self, *expected: str) -> None:
         """No page error and no console error but the ``expected`` ones (substrings), e.g.
