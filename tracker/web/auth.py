@@ -24,6 +24,7 @@ PUBLIC_PATHS = [
     "/schema",
     "/api/v1/auth/token",
     "/healthz",
+    r"^/calendar/[A-Za-z0-9_-]+\.ics$",  # a school's iCalendar feed: the secret is the key
 ]
 
 
