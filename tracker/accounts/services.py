@@ -14,6 +14,7 @@ from tracker.accounts.roles import ROLE_LABELS, Actor, Permission, Role
 from tracker.accounts.tables import ApiToken, User
 from tracker.audit import services as audit
 from tracker.errors import NotFoundError, ValidationError
+from tracker.i18n import locales as i18n_locales
 from tracker.schools.tables import School
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -74,6 +75,22 @@ async def actor_for_user(user_id: int) -> Actor | None:
         .first()
     )
     return _actor(row) if row else None
+
+
+async def set_locale(user_id: int, locale: str | None) -> str | None:
+    """Remember the interface language the user chose (None: follow the browser again).
+    Returns what was saved; an unknown language is refused and nothing is written."""
+    chosen = i18n_locales.known(locale) if locale is not None else None
+    if locale is not None and chosen is None:
+        raise ValidationError.single("lang", "Выберите язык: русский или английский.")
+    await User.update({User.locale: chosen}).where(User.id == user_id)
+    return chosen
+
+
+async def saved_locale(user_id: int) -> str | None:
+    """The interface language the user chose, or None."""
+    row = await User.select(User.locale).where(User.id == user_id).first()
+    return i18n_locales.known(row["locale"]) if row else None
 
 
 def _token_hash(token: str) -> str:

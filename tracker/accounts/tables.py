@@ -19,6 +19,8 @@ class User(Table, tablename="tracker_user"):
     password_hash = Varchar(length=255)
     is_active = Boolean(default=True)
     language = Varchar(length=5, default="ru")
+    locale = Varchar(length=5, null=True, default=None)
+    """The interface language the user chose (``ru``, ``en``); None: not chosen, the browser's."""
     created_at = Timestamptz()
 
 

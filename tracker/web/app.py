@@ -18,6 +18,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from tracker import db
+from tracker.i18n.controllers import LANGUAGE_PATH
+from tracker.i18n.middleware import LocaleMiddleware
 from tracker.runtime import tune_gc
 from tracker.settings import Settings, get_settings
 from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
@@ -58,7 +60,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             AnnounceChanges,
             session_config.middleware,
-            DefineMiddleware(AuthMiddleware, exclude=PUBLIC_PATHS),
+            DefineMiddleware(AuthMiddleware, exclude=[*PUBLIC_PATHS, LANGUAGE_PATH]),
+            LocaleMiddleware,
         ],
         # Sessions live in the database in every mode: pages keep working while Redis is down.
         stores={"sessions": DatabaseStore()},

@@ -1,68 +1,117 @@
-"""The Jinja2 environment: autoescape on, gettext ready, Russian date filters."""
+"""The Jinja2 environment: autoescape on, gettext in the request's language, date filters.
+
+Templates write Russian msgids: ``_("Совещания")``, ``ngettext("%(num)d школа", "%(num)d школ",
+n)``; the catalogs (``tracker.i18n.catalog``) give the English and the Russian plural forms.
+A message made in Python (a flash, a validation error) is looked up at display time with the
+``translated`` filter, which never %-formats: ``{{ message | translated }}``.
+
+Locale: the request's (``tracker.i18n.locales.current_locale``, set by the middleware); with
+none set, the browser's cookie or ``Accept-Language`` from the template's ``request`` (pages
+Litestar answers before any middleware runs, such as an unknown path). ``templates/emails/`` is
+always Russian: a reminder goes to someone whose language the sender does not know.
+
+The Python functions ``ru_date``, ``ru_long_date``, ``ru_datetime`` and ``plural_ru`` stay
+Russian (documents and e-mails use them); in templates the filters of the same names follow the
+reader's language.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from tracker.calendar.deadlines import period_label
-from tracker.settings import REPO_ROOT, get_settings
+from tracker.i18n import catalog, formats
+from tracker.i18n.locales import (
+    DEFAULT_LOCALE,
+    LOCALE_NAMES,
+    LOCALES,
+    current_locale,
+    negotiate,
+)
+from tracker.settings import REPO_ROOT
 
 TEMPLATES_DIR = REPO_ROOT / "templates"
-
-MONTHS_GENITIVE = (
-    "января",
-    "февраля",
-    "марта",
-    "апреля",
-    "мая",
-    "июня",
-    "июля",
-    "августа",
-    "сентября",
-    "октября",
-    "ноября",
-    "декабря",
-)
+RUSSIAN_ONLY_TEMPLATES = ("emails/",)
 
 
 def ru_date(value: date | datetime | None) -> str:
     """05.02.2020 — the form Russian official documents use."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(get_settings().tz).date()
-    return value.strftime("%d.%m.%Y")
+    return formats.short_date(value, "ru")
 
 
 def ru_datetime(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(get_settings().tz).strftime("%d.%m.%Y %H:%M")
+    return formats.short_datetime(value, "ru")
 
 
 def ru_long_date(value: date | None) -> str:
     """5 февраля 2020 г."""
-    if value is None:
-        return ""
-    return f"{value.day} {MONTHS_GENITIVE[value.month - 1]} {value.year} г."
+    return formats.long_date(value, "ru")
 
 
 def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """«1 школа», «3 школы», «5 школ»."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        word = one
-    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        word = few
-    else:
-        word = many
-    return f"{n} {word}"
+    """«1 школа», «3 школы», «5 школ» (Russian only: templates use ``ngettext``)."""
+    return formats.plural(n, one, few, many)
+
+
+def template_locale(context: Context) -> str:
+    """The language a template renders in (see the module's docstring)."""
+    if (context.name or "").startswith(RUSSIAN_ONLY_TEMPLATES):
+        return DEFAULT_LOCALE
+    locale = current_locale.get()
+    if locale is not None:
+        return locale
+    request = context.get("request")
+    if request is None:
+        return DEFAULT_LOCALE
+    cookies = getattr(request, "cookies", {}) or {}
+    return negotiate(None, cookies.get("lang"), request.headers.get("accept-language"))
+
+
+@pass_context
+def _gettext(context: Context, message: str) -> str:
+    return catalog.gettext(message, template_locale(context))
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return catalog.ngettext(singular, plural, n, template_locale(context))
+
+
+@pass_context
+def translated(context: Context, message: Any) -> str:
+    """A message made in Python, in the reader's language when the catalog has it; never
+    %-formatted, so «100%» or «%(x)s» in a message shows as written."""
+    if message is None:
+        return ""
+    return catalog.gettext(str(message), template_locale(context))
+
+
+@pass_context
+def _short_date(context: Context, value: date | datetime | None) -> str:
+    return formats.short_date(value, template_locale(context))
+
+
+@pass_context
+def _short_datetime(context: Context, value: datetime | None) -> str:
+    return formats.short_datetime(value, template_locale(context))
+
+
+@pass_context
+def _long_date(context: Context, value: date | datetime | None) -> str:
+    return formats.long_date(value, template_locale(context))
+
+
+@pass_context
+def _page_locale(context: Context) -> str:
+    return template_locale(context)
 
 
 def make_environment() -> Environment:
+    catalog.load_all()
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
@@ -70,13 +119,18 @@ def make_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True
+    )
     filters: dict[str, Any] = {
-        "ru_date": ru_date,
-        "ru_datetime": ru_datetime,
-        "ru_long_date": ru_long_date,
+        "ru_date": _short_date,
+        "ru_datetime": _short_datetime,
+        "ru_long_date": _long_date,
+        "translated": translated,
         "period_label": period_label,
     }
     env.filters.update(filters)
     env.globals["plural_ru"] = plural_ru
+    env.globals["page_locale"] = _page_locale
+    env.globals["locales"] = [(code, LOCALE_NAMES[code]) for code in LOCALES]
     return env
