@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response, get, post
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
 
 from tracker import clock
 from tracker.accounts.roles import Actor, Permission
@@ -20,11 +21,14 @@ from tracker.exports import services as exports
 from tracker.exports.cells import COLOURS, LABELS, matrix_rows
 from tracker.exports.discipline import DisciplineReport, discipline
 from tracker.exports.xlsx import MEDIA_TYPE, compliance_workbook, discipline_workbook
+from tracker.jobs import kinds
+from tracker.jobs import services as jobs
+from tracker.meetings import services as meetings
 from tracker.web.auth import CurrentActor
 from tracker.web.downloads import attachment
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, page
+from tracker.web.rendering import AnyRequest, Context, fragment, is_htmx, page
 
 
 def xlsx_response(data: bytes, filename: str) -> Response[bytes]:
@@ -66,6 +70,24 @@ class MatrixPagesController(Controller):
         self, actor: CurrentActor, meeting_id: FromPath[int]
     ) -> Response[bytes]:
         return await _matrix_xlsx(actor, meeting_id)
+
+    @post("/{meeting_id:int}/compliance.xlsx/job", status_code=200)
+    async def compliance_xlsx_job(
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+    ) -> Template | Redirect | Response[None]:
+        """«Сформировать .xlsx»: a large district's workbook is made in the background (the
+        progress bar, then the download); a small one is downloaded at once."""
+        await meetings.get_meeting(actor, meeting_id)  # 404 before anything is started
+        direct = f"/meetings/{meeting_id}/compliance.xlsx"
+        if not jobs.in_background(await jobs.meeting_cells(meeting_id)):
+            if is_htmx(request):
+                return Response(None, status_code=204, headers={"HX-Redirect": direct})
+            return Redirect(path=direct, status_code=303)
+        job = await jobs.start(actor, kinds.COMPLIANCE_XLSX, {"meeting_id": meeting_id})
+        if is_htmx(request):
+            return fragment("jobs/_job.html", {"job": job, "poll_url": f"/jobs/{job.id}"})
+        flash(request, "Файл формируется: когда он будет готов, здесь появится ссылка.", "info")
+        return Redirect(path=f"/jobs/{job.id}", status_code=303)
 
     @get("/{meeting_id:int}/compliance/print")
     async def compliance_print(self, actor: CurrentActor, meeting_id: FromPath[int]) -> Template:

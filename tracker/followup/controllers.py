@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from tracker.accounts.roles import Actor, Permission
@@ -19,12 +20,15 @@ from tracker.errors import NotFoundError, ValidationError
 from tracker.followup import services as followup
 from tracker.followup.schemas import FollowUpIn, FollowUpItemOut, FollowUpOut, ProposalIn
 from tracker.followup.snapshot import PROPOSAL_LABELS, ProposalKind
+from tracker.jobs import kinds
+from tracker.jobs import services as jobs
+from tracker.jobs.controllers import job_page
 from tracker.meetings import services as meetings
 from tracker.meetings.services import MAX_TEXT
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, form_result, page
+from tracker.web.rendering import AnyRequest, Context, form_result, fragment, is_htmx, page
 
 PROPOSALS = [(k.value, label) for k, label in PROPOSAL_LABELS.items()]
 PAGE = "followup/page.html"
@@ -59,6 +63,37 @@ def _url(meeting_id: int) -> str:
     return f"/meetings/{meeting_id}/follow-up"
 
 
+def _poll_url(meeting_id: int, job_id: int) -> str:
+    return f"{_url(meeting_id)}?job={job_id}"
+
+
+async def _compile_job(
+    actor: Actor, meeting_id: int, decision_ids: list[int], params: dict[str, Any]
+) -> jobs.JobView | None:
+    """A compile large enough for the background (decisions × schools over the threshold)
+    started as a job; None for one to do at once (and for an adopted follow-up, which the
+    service refuses with its own message)."""
+    fp = await followup.follow_up_page(actor, meeting_id)
+    if fp.follow_up is not None and fp.follow_up.adopted_at is not None:
+        return None
+    picked = [d for d in fp.candidates if not decision_ids or d.id in decision_ids]
+    if not jobs.in_background(sum(d.counts.total for d in picked)):
+        return None
+    return await jobs.start(actor, kinds.FOLLOW_UP, {"meeting_id": meeting_id, **params})
+
+
+async def _meeting_job(actor: Actor, meeting_id: int, raw: str | None) -> jobs.JobView | None:
+    """The compile job named by ``?job=``: the actor's own, of this meeting (else 404)."""
+    if raw is None:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise NotFoundError("Работа не найдена.")
+    job = await jobs.get(actor, int(raw))
+    if job.kind != kinds.FOLLOW_UP or job.params.get("meeting_id") != meeting_id:
+        raise NotFoundError("Работа не найдена.")
+    return job
+
+
 class FollowUpPagesController(Controller):
     guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
     include_in_schema = False
@@ -67,8 +102,25 @@ class FollowUpPagesController(Controller):
     async def section(
         self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
     ) -> Template:
-        """The page, or (htmx, from the meeting page) only its section."""
-        return page(request, PAGE, await _context(actor, meeting_id), fragment=SECTION)
+        """The page, or (htmx, from the meeting page) only its section. With ``?job=`` while
+        that compile runs: its progress (htmx: only the bar, polled); once it ends, the section
+        with the compiled follow-up or the reason it failed."""
+        job = await _meeting_job(actor, meeting_id, request.query_params.get("job"))
+        if job is None:
+            return page(request, PAGE, await _context(actor, meeting_id), fragment=SECTION)
+        poll = _poll_url(meeting_id, job.id)
+        if job.active:
+            context = await _context(actor, meeting_id, job=job, poll_url=poll)
+            return job_page(request, job, PAGE, context, fragment="jobs/_state.html")
+        if job.state == jobs.FAILED:
+            context = await _context(actor, meeting_id, compile_errors={"": job.error})
+        else:
+            flash(request, job.message, category="success")
+            context = await _saved(request, actor, meeting_id)
+        answer = page(request, PAGE, context, fragment=SECTION)
+        if is_htmx(request):  # the bar asked: the whole section takes its place
+            answer.headers.update({"HX-Retarget": "#follow-up", "HX-Reswap": "outerHTML"})
+        return answer
 
     @post("/meetings/{meeting_id:int}/follow-up", status_code=200)
     async def compile(
@@ -83,6 +135,18 @@ class FollowUpPagesController(Controller):
             "decision_ids": decision_ids,
         }
         as_of = form.date("as_of")
+        if not form.errors:
+            params = {"as_of": as_of.isoformat() if as_of else None, "speaker": speaker}
+            job = await _compile_job(
+                actor, meeting_id, decision_ids, params | {"decision_ids": decision_ids}
+            )
+            if job is not None:
+                flash(request, "Вопрос формируется в фоне: ход показан ниже.", category="info")
+                if is_htmx(request):
+                    poll = _poll_url(meeting_id, job.id)
+                    context = await _context(actor, meeting_id, job=job, poll_url=poll, saved=True)
+                    return fragment(SECTION, context)
+                return Redirect(path=_poll_url(meeting_id, job.id), status_code=303)
 
         async def save() -> followup.FollowUpView:
             form.check()

@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from typing import Any
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
 
 from tracker.accounts.roles import Actor, Permission
 from tracker.calendar.deadlines import KIND_LABELS, DeadlineKind, DeadlineRule, Period
-from tracker.errors import ConflictError, PayloadTooLargeError, ValidationError
+from tracker.errors import ConflictError, NotFoundError, PayloadTooLargeError, ValidationError
+from tracker.jobs import kinds
+from tracker.jobs import services as jobs
+from tracker.jobs.controllers import job_page
 from tracker.meetings import services as meetings
 from tracker.protocols import services as protocols
 from tracker.protocols.addressees import Resolution, TargetKind
@@ -31,7 +36,7 @@ from tracker.protocols.schemas import ParsedProtocolOut, ParseOperation, ParseTe
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
-from tracker.web.rendering import AnyRequest, Context, is_htmx, page
+from tracker.web.rendering import AnyRequest, Context, fragment, is_htmx, page
 from tracker.web.templating import plural_ru
 
 MEETING_KINDS = [(k.value, label) for k, label in meetings.MEETING_KIND_LABELS.items()]
@@ -230,6 +235,28 @@ async def _confirm(
     return await protocols.confirm(actor, draft, reimport=reimport)
 
 
+def _job_url(job_id: int) -> str:
+    return f"/protocols/import/jobs/{job_id}"
+
+
+async def _parse_job(actor: Actor, content: bytes, filename: str) -> jobs.JobView | None:
+    """A file large enough for the background parsed by a job (its bytes wait under the data
+    dir); None for one to parse at once, and for one over the limit (refused at once)."""
+    size = len(content)
+    if size > protocols.MAX_DOCUMENT_BYTES or not jobs.in_background(jobs.file_cells(size)):
+        return None
+    actor.require(Permission.ASSIGN)
+    path = kinds.upload_path(secrets.token_hex(16), filename)
+    kinds.save_upload(path, content)
+    return await jobs.start(actor, kinds.PROTOCOL_PARSE, {"path": path, "filename": filename})
+
+
+def _retarget(answer: Template, job_id: int) -> Template:
+    """The bar asked (htmx): what replaces it is the whole job region."""
+    answer.headers.update({"HX-Retarget": f"#job-{job_id}", "HX-Reswap": "outerHTML"})
+    return answer
+
+
 # ---------------------------------------------------------------------------- pages
 
 
@@ -244,7 +271,7 @@ class ProtocolImportController(Controller):
         return _upload(request)
 
     @post("/", status_code=200, request_max_body_size=BODY_LIMIT)
-    async def upload(self, request: AnyRequest, actor: CurrentActor) -> Template:
+    async def upload(self, request: AnyRequest, actor: CurrentActor) -> Template | Redirect:
         """A file or pasted text → the editable preview; bad input → the form with the message."""
         try:
             data = await request.form()
@@ -260,6 +287,12 @@ class ProtocolImportController(Controller):
             if isinstance(upload, UploadFile) and upload.filename:
                 field = "file"
                 content = await upload.read()
+                job = await _parse_job(actor, content, upload.filename)
+                if job is not None:
+                    if is_htmx(request):
+                        context = {"job": job, "poll_url": _job_url(job.id)}
+                        return fragment("jobs/_job.html", context)
+                    return Redirect(path=_job_url(job.id), status_code=303)
                 preview = await protocols.preview(actor, content, upload.filename)
             else:
                 preview = await protocols.preview_text(actor, text)
@@ -268,6 +301,26 @@ class ProtocolImportController(Controller):
         except PayloadTooLargeError as exc:
             return _upload(request, text=text, errors={field: exc.message}, status=413)
         return _review(request, _review_context(preview))
+
+    @get("/jobs/{job_id:int}")
+    async def parsed(
+        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[int]
+    ) -> Template:
+        """A large file's parse: its progress while it runs, then the review of its draft as
+        after any upload (or the upload form with the reason it failed)."""
+        job = await jobs.get(actor, job_id)
+        if job.kind != kinds.PROTOCOL_PARSE:
+            raise NotFoundError("Работа не найдена.")
+        if job.active:
+            context = {"job": job, "poll_url": _job_url(job.id)}
+            return job_page(request, job, "protocols/job.html", context)
+        if job.state == jobs.FAILED:
+            answer = _upload(request, errors={"file": job.error}, status=422)
+        else:
+            found = await jobs.result_file(actor, job_id)
+            preview = await protocols.review(actor, kinds.protocol_draft(found.data))
+            answer = _review(request, _review_context(preview))
+        return _retarget(answer, job.id) if is_htmx(request) else answer
 
     @post("/review", status_code=200)
     async def refresh(self, request: AnyRequest, actor: CurrentActor) -> Template:
