@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres bench migration
+.PHONY: run test lint test-sqlite test-postgres bench migration messages
 
 run: $(STAMP)
 	$(BIN)/tracker run
@@ -42,3 +42,9 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $(STAMP)
+
+# Re-extract the translatable strings and merge them into the catalogs; then translate the new
+# entries in translations/en/LC_MESSAGES/messages.po (and the ru plural forms, if any).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project="Decision Tracker" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

@@ -6,7 +6,9 @@ from tracker.accounts.tables import ApiToken, User
 from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
 from tracker.audit.tables import AuditEvent
 from tracker.calendar.tables import CalendarDay
+from tracker.feeds.tables import FeedToken
 from tracker.followup.tables import FollowUp, FollowUpItem
+from tracker.jobs.tables import Job
 from tracker.mail.tables import OutboxMessage
 from tracker.meetings.tables import AgendaItem, Decision, Meeting
 from tracker.reminders.tables import Reminder, ReminderPolicyRow
@@ -35,6 +37,8 @@ TABLES = [
     WebSession,
     FollowUp,
     FollowUpItem,
+    FeedToken,
+    Job,
 ]
 
 APP_CONFIG = AppConfig(

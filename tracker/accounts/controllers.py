@@ -22,8 +22,8 @@ from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 HOME_BY_ROLE = {
     Role.SCHOOL: "/my",
-    Role.HEAD: "/review",
-    Role.SECRETARY: "/meetings",
+    Role.HEAD: "/dashboard",
+    Role.SECRETARY: "/dashboard",
     Role.ADMIN: "/admin/schools",
 }
 

@@ -226,16 +226,19 @@ class AssignmentPagesController(Controller):
 
     @get("/assignments", guards=[roles_only(Role.HEAD, Role.SECRETARY)])
     async def department_list(self, request: AnyRequest, actor: CurrentActor) -> Template:
-        """Every school's assignments, filtered by school, status, meeting, overdue only."""
+        """Every school's assignments, filtered by school, status, meeting, decision (the
+        dashboard's link from a cell of several periods), overdue only."""
         form = Form(request.query_params)
         status = _status(form)
         school_id = form.integer("school")
         meeting_id = form.integer("meeting")
+        decision_id = form.integer("decision")
         overdue = form.flag("overdue")
         items = await assignments.list_assignments(
             actor,
             school_id=school_id,
             meeting_id=meeting_id,
+            decision_id=decision_id,
             status=status,
             overdue_only=overdue,
         )
@@ -247,6 +250,7 @@ class AssignmentPagesController(Controller):
                 "status": status.value if status else "",
                 "school": school_id,
                 "meeting": meeting_id,
+                "decision": decision_id,
                 "overdue": overdue,
             },
             "errors": form.errors,

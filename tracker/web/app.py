@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             AnnounceChanges,
             session_config.middleware,
-            DefineMiddleware(AuthMiddleware, exclude=[*PUBLIC_PATHS, LANGUAGE_PATH]),
+            DefineMiddleware(AuthMiddleware, exclude=[*PUBLIC_PATHS, rf"^{LANGUAGE_PATH}$"]),
             LocaleMiddleware,
         ],
         # Sessions live in the database in every mode: pages keep working while Redis is down.

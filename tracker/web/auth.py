@@ -17,13 +17,14 @@ from tracker.accounts.roles import Actor
 SESSION_USER_KEY = "user_id"
 API_PREFIX = "/api/"
 
-# Paths anyone may open (regular expressions matched from the start of the path).
+# Paths anyone may open: regular expressions that Litestar searches for anywhere in the path,
+# so each is anchored at the start (``/x/login`` is not the login page).
 PUBLIC_PATHS = [
-    "/login",
-    "/static/",
-    "/schema",
-    "/api/v1/auth/token",
-    "/healthz",
+    r"^/login$",
+    r"^/static/",
+    r"^/schema(/|$)",
+    r"^/api/v1/auth/token$",
+    r"^/healthz$",
     r"^/calendar/[A-Za-z0-9_-]+\.ics$",  # a school's iCalendar feed: the secret is the key
 ]
 

@@ -9,16 +9,20 @@ from tracker.assignments.controllers import AssignmentApiController, AssignmentP
 from tracker.attention.controllers import AttentionApiController, AttentionController
 from tracker.calendar.controllers import CalendarAdminController
 from tracker.charts.controllers import ChartPagesController
+from tracker.dashboard.controllers import DashboardController
 from tracker.exports.controllers import (
     ExportApiController,
     MatrixPagesController,
     ReportPagesController,
 )
+from tracker.feeds.controllers import FeedController, FeedPagesController
 from tracker.followup.controllers import FollowUpApiController, FollowUpPagesController
 from tracker.followup.document_controllers import (
     MeetingDocumentsApiController,
     MeetingDocumentsController,
 )
+from tracker.i18n.controllers import LanguageController
+from tracker.jobs.controllers import JobPagesController
 from tracker.mail.controllers import OutboxAdminController, OutboxApiController
 from tracker.meetings.controllers import (
     DecisionPagesController,
@@ -35,6 +39,7 @@ from tracker.schools.controllers import (
 
 ROUTE_HANDLERS: list[Any] = [
     LoginController,
+    LanguageController,
     TokenController,
     AssignmentPagesController,
     AssignmentApiController,
@@ -57,9 +62,13 @@ ROUTE_HANDLERS: list[Any] = [
     MeetingDocumentsController,
     MeetingDocumentsApiController,
     ChartPagesController,
+    DashboardController,
     MatrixPagesController,
     ReportPagesController,
     ExportApiController,
     FollowUpPagesController,
     FollowUpApiController,
+    JobPagesController,
+    FeedPagesController,
+    FeedController,
 ]

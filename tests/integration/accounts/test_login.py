@@ -48,8 +48,8 @@ async def test_login_page_is_a_form_with_csrf(clean_db: None, pages: PageClient)
     ("key", "home"),
     [
         ("admin", "/admin/schools"),
-        ("head", "/review"),
-        ("secretary", "/meetings"),
+        ("head", "/dashboard"),
+        ("secretary", "/dashboard"),
         ("school_a", "/my"),
     ],
 )
