@@ -22,7 +22,7 @@ from datetime import date
 from fractions import Fraction
 from math import ceil
 
-from tracker.compliance.rules import Counts
+from tracker.compliance.rules import Counts, percent
 from tracker.compliance.services import Compliance
 
 WIDTH = 400
@@ -31,13 +31,6 @@ FONT = 14
 """The font size of labels, in ``viewBox`` units."""
 MIN_COUNT_WIDTH = 22.0
 """A bar segment at least this wide has its count written on it."""
-
-
-def percent(part: int, whole: int) -> int:
-    """The share in whole percent, halves rounded up; 0 of nothing is 0 %."""
-    if whole <= 0:
-        return 0
-    return (200 * part + whole) // (2 * whole)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -92,6 +92,13 @@ class Counts(NamedTuple):
 ZERO = Counts()
 
 
+def percent(part: int, whole: int) -> int:
+    """The share in whole percent, halves rounded up; 0 of nothing is 0 %."""
+    if whole <= 0:
+        return 0
+    return (200 * part + whole) // (2 * whole)
+
+
 def sum_counts(parts: Sequence[Counts]) -> Counts:
     """The sum of many Counts, field by field (one pass per field, not one object per add)."""
     if not parts:

@@ -21,7 +21,7 @@ from tracker.accounts.roles import Actor, Permission
 from tracker.assignments.lifecycle import Status, is_overdue
 from tracker.assignments.tables import Assignment
 from tracker.charts import svg
-from tracker.compliance.rules import ZERO, Counts, sum_counts
+from tracker.compliance.rules import ZERO, Counts, percent, sum_counts
 from tracker.compliance.services import Compliance, DecisionRef, SchoolRef, compliance
 from tracker.dashboard.rules import (
     MIN_QUERY,
@@ -47,10 +47,6 @@ CARD_LIMIT = 200
 """Assignments listed on a school's card, newest first."""
 SEARCH_LIMIT = 50
 """Results of each kind the search shows."""
-
-
-def _percent(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
 
 
 # ---------------------------------------------------------------- the matrix
@@ -142,11 +138,11 @@ class Dashboard:
 
     @property
     def on_time_percent(self) -> int:
-        return _percent(self.total.accepted_on_time, self.total.total)
+        return percent(self.total.accepted_on_time, self.total.total)
 
     @property
     def overdue_percent(self) -> int:
-        return _percent(self.total.overdue, self.total.total)
+        return percent(self.total.overdue, self.total.total)
 
 
 @dataclass(frozen=True)
@@ -328,7 +324,7 @@ class MeetingShare:
 
     @property
     def on_time_percent(self) -> int:
-        return _percent(self.counts.accepted_on_time, self.counts.total)
+        return percent(self.counts.accepted_on_time, self.counts.total)
 
 
 @dataclass(frozen=True)
