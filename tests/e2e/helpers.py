@@ -57,7 +57,21 @@ def window_marked(page: Page) -> bool:
     return bool(page.evaluate("window.__e2eMarker === 'still here'"))
 
 
-def no_horizontal_scroll(page: Page) -> tuple[int, int]:
-    """(scrollWidth of the document, innerWidth of the window)."""
-    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-    return int(width), int(inner)
+def sideways_overflow(page: Page) -> list[str]:
+    """Empty when the page does not scroll sideways; else the width and the elements that stick
+    out (those inside a box that scrolls on its own, or visually hidden, are left out)."""
+    return list(
+        page.evaluate(
+            """() => {
+  const inner = window.innerWidth, width = document.scrollingElement.scrollWidth;
+  if (width <= inner) return [];
+  const out = [`scrollWidth ${width} > innerWidth ${inner}`];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.parentElement.closest('.table-wrap, .matrix-wrap, .visually-hidden')) continue;
+    const right = el.getBoundingClientRect().right;
+    if (right > inner + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(right)}`);
+  }
+  return out.slice(0, 12);
+}"""
+        )
+    )

@@ -17,13 +17,16 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.helpers import (
     HEAD,
+    PHONE,
     SCHOOL,
     SECRETARY,
     BrowserErrors,
     mark_window,
+    sideways_overflow,
     sign_in,
     window_marked,
 )
+from tests.e2e.test_accessibility import violations
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "fixtures" / "protocols" / "02_vypiska.txt"
 SOSH_GROUP = "Общеобразовательные организации (СОШ) (8 школ)"
@@ -201,6 +204,11 @@ def test_secretary_compiles_the_follow_up_and_downloads_the_agenda(
     assert window_marked(page), "compiling reloaded the page instead of swapping the section"
     page.get_by_role("heading", level=2, name=re.compile(title)).scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "meeting-follow-up.png")
+    # and the section, with its wide table of figures, reads well on a phone too
+    page.set_viewport_size(PHONE)
+    assert sideways_overflow(page) == []
+    assert violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # and the agenda she downloads names that question
     with page.expect_download() as download:
