@@ -28,10 +28,15 @@ RULES = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"}
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": sorted(RULES)}, "resultTypes": ["violations"]}
 DESKTOP = {"width": 1280, "height": 800}
 
-# The pages each role works on. Assignments 1 and 61 are school № 1's decisions № 1 (accepted,
-# with a report, links and a file) and № 5 (in progress: the report form) in the demo.
+# The demo's assignment ids: decision n, school k (both from 1) is (n - 1) * 15 + k. School
+# № 1's decision № 1 is accepted, with a report, links and a file; its decision № 9 is assigned
+# and no other test reports on it: the report form stays.
+ACCEPTED_WITH_FILES = "/assignments/1"
+WITH_REPORT_FORM = "/assignments/121"
+
+# The pages each role works on.
 PAGES_OF = {
-    SCHOOL: ["/my", "/assignments/61", "/assignments/1"],
+    SCHOOL: ["/my", WITH_REPORT_FORM, ACCEPTED_WITH_FILES],
     HEAD: ["/review", "/assignments", "/reports/discipline", "/dashboard"],
     SECRETARY: ["/meetings", "/meetings/1", "/decisions/1", "/protocols/import"],
     ADMIN: ["/admin/schools", "/admin/users"],
@@ -108,7 +113,7 @@ def test_focus_is_visible_on_links_buttons_and_fields(
     new_context: ContextFactory, errors: BrowserErrors
 ) -> None:
     page = sign_in(new_context(), SCHOOL)
-    page.goto("/assignments/61")
+    page.goto(WITH_REPORT_FORM)
     targets = {
         "a link": page.get_by_role("link", name="← К списку поручений"),
         "a field": page.get_by_label("Что сделано"),

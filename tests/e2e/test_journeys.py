@@ -144,7 +144,9 @@ def test_head_accepts_one_report_and_returns_another_in_the_queue(
     first, second = queue.nth(0), queue.nth(1)
     first_title = first.get_by_role("heading", level=3).inner_text()
     second_title = second.get_by_role("heading", level=3).inner_text()
-    accepted = page.get_by_role("article").filter(has=page.get_by_role("heading", name=first_title))
+    accepted = page.get_by_role("article").filter(
+        has=page.get_by_role("heading", name=first_title, exact=True)
+    )
     returned = page.get_by_role("article").filter(
         has=page.get_by_role("heading", name=second_title)
     )
