@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from tests.e2e.helpers import PHONE, BrowserErrors
+from tests.e2e.helpers import DESKTOP, PHONE, BrowserErrors
 from tests.support.process import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
@@ -169,7 +169,7 @@ def new_context(browser: Browser, server: str, errors: BrowserErrors) -> Iterato
     opened: list[BrowserContext] = []
 
     def open_context(**options: Any) -> BrowserContext:
-        options.setdefault("viewport", {"width": 1280, "height": 800})
+        options.setdefault("viewport", DESKTOP)
         context = browser.new_context(base_url=server, locale="ru-RU", **options)
         context.set_default_timeout(10_000)
         context.on("page", errors.watch)

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
+from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize, expect
 
 DEMO_PASSWORD = "demo-2020"  # tracker/demo.py: one password for every demo account
 HEAD = "head@demo.example.ru"
 SECRETARY = "secretary@demo.example.ru"
 SCHOOL = "school1@demo.example.ru"  # МБОУ СОШ № 1 с. Долгодеревенское
 ADMIN = "admin@demo.example.ru"
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+
+# axe-core as bundled in axe-playwright-python: injected into the page, run there.
+AXE = Axe()
+RULES = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"}
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": sorted(RULES)}, "resultTypes": ["violations"]}
 
 
 @dataclass
@@ -75,3 +83,13 @@ def sideways_overflow(page: Page) -> list[str]:
 }"""
         )
     )
+
+
+def violations(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is now, one readable line each."""
+    results: dict[str, Any] = AXE.run(page, options=AXE_OPTIONS).response
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(", ".join(node["target"]) for node in v["nodes"][:5])
+        for v in results["violations"]
+    ]

@@ -5,15 +5,13 @@ skip link moves focus to the content, and focus is visible on links, buttons and
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import ContextFactory
 from tests.e2e.helpers import (
     ADMIN,
+    DESKTOP,
     HEAD,
     PHONE,
     SCHOOL,
@@ -21,12 +19,8 @@ from tests.e2e.helpers import (
     BrowserErrors,
     sideways_overflow,
     sign_in,
+    violations,
 )
-
-AXE = Axe()
-RULES = {"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"}
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": sorted(RULES)}, "resultTypes": ["violations"]}
-DESKTOP = {"width": 1280, "height": 800}
 
 # The demo's assignment ids: decision n, school k (both from 1) is (n - 1) * 15 + k. School
 # № 1's decision № 1 is accepted, with a report, links and a file; its decision № 9 is assigned
@@ -47,16 +41,6 @@ def settle(page: Page) -> None:
     """Wait until the parts htmx loads after the page (charts, the follow-up) are in."""
     page.wait_for_load_state("load")
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
-
-
-def violations(page: Page) -> list[str]:
-    """axe-core's violations on the page as it is now, one readable line each."""
-    results: dict[str, Any] = AXE.run(page, options=AXE_OPTIONS).response
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(", ".join(node["target"]) for node in v["nodes"][:5])
-        for v in results["violations"]
-    ]
 
 
 def check(page: Page, path: str, problems: list[str]) -> None:

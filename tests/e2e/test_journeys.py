@@ -16,6 +16,7 @@ from docx import Document
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.e2e.helpers import (
+    DESKTOP,
     HEAD,
     PHONE,
     SCHOOL,
@@ -24,9 +25,9 @@ from tests.e2e.helpers import (
     mark_window,
     sideways_overflow,
     sign_in,
+    violations,
     window_marked,
 )
-from tests.e2e.test_accessibility import violations
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "fixtures" / "protocols" / "02_vypiska.txt"
 SOSH_GROUP = "Общеобразовательные организации (СОШ) (8 школ)"
@@ -210,7 +211,7 @@ def test_secretary_compiles_the_follow_up_and_downloads_the_agenda(
     page.set_viewport_size(PHONE)
     assert sideways_overflow(page) == []
     assert violations(page) == []
-    page.set_viewport_size({"width": 1280, "height": 800})
+    page.set_viewport_size(DESKTOP)
 
     # and the agenda she downloads names that question
     with page.expect_download() as download:
