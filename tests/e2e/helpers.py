@@ -56,6 +56,12 @@ def sign_in(context: BrowserContext, email: str) -> Page:
     return page
 
 
+def open_menu_item(page: Page, name: str) -> None:
+    """Follow a link of the main menu (the pages also link to one another by the same words)."""
+    menu = page.get_by_role("navigation", name="Главное меню")
+    menu.get_by_role("link", name=name, exact=True).click()
+
+
 def mark_window(page: Page) -> None:
     """Set a marker on ``window``: it survives an htmx swap and is gone after a page load."""
     page.evaluate("window.__e2eMarker = 'still here'")

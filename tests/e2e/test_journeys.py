@@ -23,6 +23,7 @@ from tests.e2e.helpers import (
     SECRETARY,
     BrowserErrors,
     mark_window,
+    open_menu_item,
     sideways_overflow,
     sign_in,
     violations,
@@ -43,7 +44,7 @@ def test_secretary_imports_a_protocol_reviews_it_and_assigns_a_decision(
 ) -> None:
     # Given the secretary on the import page
     page = sign_in(context, SECRETARY)
-    page.get_by_role("link", name="Импорт протокола").click()
+    open_menu_item(page, "Импорт протокола")
     expect(page.get_by_role("heading", level=1, name="Импорт протокола")).to_be_visible()
 
     # when she uploads a protocol, the draft is shown for review with what was recognised
@@ -136,7 +137,7 @@ def test_head_accepts_one_report_and_returns_another_in_the_queue(
 ) -> None:
     # Given the head on her review queue
     page = sign_in(context, HEAD)
-    page.get_by_role("link", name="На проверке").click()
+    open_menu_item(page, "На проверке")
     expect(page.get_by_role("heading", level=1, name="На проверке")).to_be_visible()
     page.screenshot(path=screenshots / "review-queue.png")
     queue = page.get_by_role("article").filter(
@@ -158,6 +159,8 @@ def test_head_accepts_one_report_and_returns_another_in_the_queue(
     # then its row says so in place and offers no more buttons
     expect(accepted.get_by_text("Снято с контроля", exact=True)).to_be_visible()
     expect(accepted.get_by_role("button")).to_have_count(0)
+    # and the keyboard's focus is on that row, not lost with the button that went away
+    expect(accepted.get_by_role("link", name=first_title, exact=True)).to_be_focused()
 
     # when she tries to return the second without a comment, she is told why in place
     returned.get_by_role("button", name="Вернуть на доработку").click()
@@ -181,7 +184,7 @@ def test_secretary_compiles_the_follow_up_and_downloads_the_agenda(
 ) -> None:
     # Given a new meeting, later than the demo meeting of 05.02.2020
     page = sign_in(context, SECRETARY)
-    page.get_by_role("link", name="Совещания", exact=True).click()
+    open_menu_item(page, "Совещания")
     page.get_by_role("link", name="Новое совещание").click()
     page.get_by_label("Название").fill("Совещание руководителей ОО по итогам полугодия")
     page.get_by_label("Дата").fill("2020-03-11")

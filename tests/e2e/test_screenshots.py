@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ContextFactory
-from tests.e2e.helpers import HEAD, BrowserErrors, sign_in
+from tests.e2e.helpers import HEAD, BrowserErrors, open_menu_item, sign_in
 
 SCREEN = {"width": 1024, "height": 720}
 
@@ -30,7 +30,7 @@ def test_the_discipline_report(
     new_context: ContextFactory, errors: BrowserErrors, screenshots: Path
 ) -> None:
     page = sign_in(new_context(viewport=SCREEN), HEAD)
-    page.get_by_role("link", name="Исполнительская дисциплина").click()
+    open_menu_item(page, "Исполнительская дисциплина")
     expect(page.get_by_role("heading", level=1, name="Исполнительская дисциплина")).to_be_visible()
     ranking = page.get_by_role("table", name="Школы по доле исполненных в срок")
     # every one of the demo district's fifteen institutions is ranked
