@@ -165,6 +165,7 @@ def test_head_accepts_one_report_and_returns_another_in_the_queue(
     # when she tries to return the second without a comment, she is told why in place
     returned.get_by_role("button", name="Вернуть на доработку").click()
     expect(returned.locator(".field-error")).to_be_visible()
+    expect(returned.get_by_label("Комментарий")).to_be_focused()  # where the reason is typed
     # and with a comment it goes back to the school
     returned.get_by_label("Комментарий").fill("Приложите протокол педагогического совета.")
     returned.get_by_role("button", name="Вернуть на доработку").click()
