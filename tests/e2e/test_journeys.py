@@ -110,7 +110,14 @@ def test_school_leader_reports_with_a_file_and_a_link_on_a_phone(
     certificate.write_text("Семинар «Одарённые дети» проведён 12.03, участвовали 5 педагогов.\n")
     mark_window(page)
     page.get_by_label("Что сделано").fill("Пять педагогов участвовали в региональном семинаре.")
-    page.get_by_label("Ссылки (необязательно)").fill("https://school1.example.ru/news/seminar")
+    links = page.get_by_label("Ссылки (необязательно)")
+    # (a link typed without https:// first: she is told why, her text kept, the field focused)
+    links.fill("school1.example.ru/news/seminar")
+    page.get_by_role("button", name="Отправить отчёт").click()
+    expect(page.locator("#report-links-error")).to_be_visible()
+    expect(links).to_be_focused()
+    expect(page.get_by_label("Что сделано")).to_have_value(re.compile("Пять педагогов"))
+    links.fill("https://school1.example.ru/news/seminar")
     page.get_by_label("Файлы (необязательно)").set_input_files(certificate)
     page.get_by_role("button", name="Отправить отчёт").click()
 
@@ -129,7 +136,7 @@ def test_school_leader_reports_with_a_file_and_a_link_on_a_phone(
     with page.expect_download() as download:
         file_link.click()
     assert Path(download.value.path()).read_text() == certificate.read_text()
-    errors.assert_none()
+    errors.assert_none("status of 422", "Error Code 422")  # the refused link, answered in place
 
 
 def test_head_accepts_one_report_and_returns_another_in_the_queue(
