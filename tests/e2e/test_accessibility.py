@@ -27,13 +27,15 @@ from tests.e2e.helpers import (
 # and no other test reports on it: the report form stays.
 ACCEPTED_WITH_FILES = "/assignments/1"
 WITH_REPORT_FORM = "/assignments/121"
+ENGLISH_SCHOOL = "school2@demo.example.ru"  # only the English test signs in as school № 2
+ENGLISH_WITH_REPORT_FORM = "/assignments/122"
 
 # The pages each role works on.
 PAGES_OF = {
     SCHOOL: ["/my", WITH_REPORT_FORM, ACCEPTED_WITH_FILES],
     HEAD: ["/review", "/assignments", "/reports/discipline", "/dashboard"],
-    SECRETARY: ["/meetings", "/meetings/1", "/decisions/1", "/protocols/import"],
-    ADMIN: ["/admin/schools", "/admin/users"],
+    SECRETARY: ["/meetings", "/meetings/1", "/meetings/new", "/decisions/1", "/protocols/import"],
+    ADMIN: ["/admin/schools", "/admin/users", "/admin/calendar", "/admin/outbox"],
 }
 
 
@@ -131,5 +133,27 @@ def test_each_roles_pages_are_accessible_and_fit_a_phone(
     problems: list[str] = []
     for path in PAGES_OF[who]:
         check(page, path, problems)
+    assert problems == []
+    errors.assert_none()
+
+
+def test_in_english_a_phone_user_gets_the_same_accessible_pages(
+    new_context: ContextFactory, errors: BrowserErrors
+) -> None:
+    # Given a school leader on a phone who picks English with the language switcher (another
+    # school's: the choice is kept with the account, and the other tests read Russian)
+    page = sign_in(new_context(viewport=PHONE, is_mobile=True, has_touch=True), ENGLISH_SCHOOL)
+    page.get_by_role("button", name="English").click()
+    # then the page says it is English (screen readers pronounce it so), and every page she
+    # works on is still accessible and fits the screen
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+    problems: list[str] = []
+    for path in ("/my", ENGLISH_WITH_REPORT_FORM):
+        page.goto(path)
+        settle(page)
+        problems += [f"{path}: {line}" for line in violations(page)]
+        problems += [f"{path} scrolls sideways: {line}" for line in sideways_overflow(page)]
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Decision № 9")
     assert problems == []
     errors.assert_none()
