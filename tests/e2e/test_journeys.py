@@ -157,7 +157,7 @@ def test_head_accepts_one_report_and_returns_another_in_the_queue(
         has=page.get_by_role("heading", name=first_title, exact=True)
     )
     returned = page.get_by_role("article").filter(
-        has=page.get_by_role("heading", name=second_title)
+        has=page.get_by_role("heading", name=second_title, exact=True)
     )
     mark_window(page)
 
@@ -202,7 +202,7 @@ def test_secretary_compiles_the_follow_up_and_downloads_the_agenda(
     )
 
     # when she compiles the follow-up of earlier decisions in its section
-    section = page.locator("#follow-up")
+    section = page.get_by_role("region", name="О ходе исполнения решений прошлых совещаний")
     expect(
         section.get_by_role("button", name="Сформировать вопрос о ходе исполнения")
     ).to_be_visible()
