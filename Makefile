@@ -6,16 +6,17 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint test-sqlite test-postgres bench migration messages
+.PHONY: run test lint test-sqlite test-e2e test-postgres bench migration messages
 
 run: $(STAMP)
 	$(BIN)/tracker run
 
-# ruff and mypy first, then the whole suite on SQLite, then the integration tests on a
-# throwaway PostgreSQL cluster (it fails, never skips, when PostgreSQL cannot start).
+# ruff and mypy first, then the whole suite on SQLite, the end-to-end tests in headless
+# Chromium, then the integration tests on a throwaway PostgreSQL cluster (it fails, never
+# skips, when PostgreSQL cannot start).
 # Two pytest workers (pytest-xdist): each has its own database, cluster and servers; many
 # tests wait on real processes (workers, redis, SMTP), so two halve the time on two cores.
-test: lint test-sqlite test-postgres
+test: lint test-sqlite test-e2e test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check
@@ -23,7 +24,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest tests -n 2
+	$(BIN)/pytest tests -n 2 --ignore=tests/e2e
+
+# A real headless Chromium (Debian's package) against a served `tracker run` with the demo;
+# it fails, never skips, when Chromium is missing. Rewrites docs/screenshots/*.png.
+test-e2e: $(STAMP)
+	$(BIN)/pytest tests/e2e -p no:cacheprovider
 
 test-postgres: $(STAMP)
 	TRACKER_TEST_DB=postgres $(BIN)/pytest tests/integration -n 2 -p no:cacheprovider
