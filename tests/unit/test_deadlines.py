@@ -2,10 +2,19 @@
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tracker.calendar.deadlines import DeadlineKind, DeadlineRule, Period, due_date, next_period_due
+from tracker.calendar.deadlines import (
+    DeadlineKind,
+    DeadlineRule,
+    Period,
+    due_date,
+    next_period_due,
+    period_span,
+    span_due_near,
+)
 from tracker.calendar.workdays import WEEKENDS_ONLY, WorkCalendar, add_working_days
 
 
@@ -74,3 +83,36 @@ def test_periodic_due_dates() -> None:
     assert next_period_due(Period.MONTHLY, None, date(2026, 1, 15)) == date(2026, 2, 28)
     assert next_period_due(Period.MONTHLY, 31, date(2026, 3, 15)) == date(2026, 4, 30)
     assert next_period_due(Period.YEARLY, 20, date(2026, 6, 1)) == date(2027, 1, 20)
+
+
+@pytest.mark.parametrize(
+    ("period", "day", "due_on", "key"),
+    [
+        # «ежемесячно до 5 числа»: February's is due 05.03
+        (Period.MONTHLY, 5, date(2024, 3, 5), "2024-02"),
+        (Period.MONTHLY, 5, date(2024, 3, 3), "2024-02"),  # two days early
+        (Period.MONTHLY, 5, date(2024, 3, 20), "2024-02"),  # 15 days late beats 16 early
+        (Period.MONTHLY, 5, date(2024, 3, 21), "2024-03"),
+        (Period.MONTHLY, None, date(2024, 3, 31), "2024-02"),  # no day: the month after it ends
+        # «ежеквартально до 10 числа»: the first quarter's is due 10.04
+        (Period.QUARTERLY, 10, date(2024, 4, 10), "2024-Q1"),
+        (Period.QUARTERLY, 10, date(2024, 1, 12), "2023-Q4"),
+        (Period.YEARLY, 15, date(2025, 1, 15), "2024"),
+    ],
+)
+def test_a_hand_picked_due_date_names_its_period(
+    period: Period, day: int | None, due_on: date, key: str
+) -> None:
+    assert span_due_near(period, day, due_on).key == key
+
+
+@given(
+    period=st.sampled_from(list(Period)),
+    day=st.none() | st.integers(1, 31),
+    start=st.dates(date(2020, 1, 1), date(2030, 12, 1)),
+)
+def test_a_period_s_own_due_date_names_that_period(
+    period: Period, day: int | None, start: date
+) -> None:
+    span = period_span(period, start)
+    assert span_due_near(period, day, span.due(day)) == span

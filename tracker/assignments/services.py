@@ -26,7 +26,7 @@ from tracker.assignments.lifecycle import (
 )
 from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
 from tracker.audit import services as audit
-from tracker.calendar.deadlines import DeadlineKind, due_date, period_span
+from tracker.calendar.deadlines import DeadlineKind, due_date, period_span, span_due_near
 from tracker.calendar.services import effective_calendar
 from tracker.calendar.workdays import WorkCalendar
 from tracker.errors import (
@@ -625,9 +625,12 @@ async def assign(
     assigned_on = max(today, meeting_date)
     period = ""
     if decision.deadline.kind is DeadlineKind.PERIODIC and decision.deadline.period is not None:
-        span = period_span(decision.deadline.period, assigned_on)
+        if due_on is None:
+            span = period_span(decision.deadline.period, assigned_on)
+            due_on = span.due(decision.deadline.days)
+        else:  # a date chosen by hand: the period it is the due date of
+            span = span_due_near(decision.deadline.period, decision.deadline.days, due_on)
         period = span.key
-        due_on = due_on or span.due(decision.deadline.days)
     if due_on is None:
         due_on = due_date(
             decision.deadline,

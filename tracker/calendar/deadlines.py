@@ -96,6 +96,19 @@ def period_span(period: Period, day: date) -> PeriodSpan:
     )
 
 
+def span_due_near(period: Period, day_of_month: int | None, due_on: date) -> PeriodSpan:
+    """The span whose own due date is nearest ``due_on`` (the earlier one on a tie): the
+    period a due date chosen by hand is meant for. «Ежемесячно до 5 числа» due 05.03.2024 is
+    February 2024's; due 20.03.2024, still February's, given a fortnight more."""
+    containing = period_span(period, due_on)
+    before = period_span(period, containing.start - timedelta(days=1))
+    earliest = period_span(period, before.start - timedelta(days=1))
+    return min(
+        (earliest, before, containing),
+        key=lambda s: (abs((s.due(day_of_month) - due_on).days), s.start),
+    )
+
+
 def spans_through(period: Period, first: date, last: date) -> list[PeriodSpan]:
     """Every span from the one containing ``first`` to the one containing ``last``, in order."""
     spans: list[PeriodSpan] = []

@@ -286,3 +286,23 @@ async def test_ongoing_obligation_has_no_due_date_and_is_never_overdue(
 
     # And generating periods leaves it alone
     assert (await generate_periods(date(2030, 1, 1))).created == 0
+
+
+async def test_a_due_date_set_by_hand_assigns_the_period_it_is_due_for(world: World) -> None:
+    """«Ежемесячно до 5 числа» of a meeting of 01.02.2024, assigned much later with the date
+    05.03.2024 given by hand: the assignment is February 2024's (due 05.03), not the month of
+    the day it was assigned with February's date."""
+    head = await actor_of(world, "head")
+    monthly = DeadlineRule(
+        kind=DeadlineKind.PERIODIC, period=Period.MONTHLY, days=5, text="ежемесячно до 5 числа"
+    )
+    decision_id = await periodic_decision(monthly)
+    await assignments.assign(
+        head,
+        decision_id,
+        ChosenSchools((world.schools["a"],)),
+        due_on=date(2024, 3, 5),
+        today=date(2026, 11, 24),
+    )
+    rows = await rows_of(decision_id)
+    assert [(r["period"], r["due_on"]) for r in rows] == [("2024-02", date(2024, 3, 5))]
