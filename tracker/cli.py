@@ -141,6 +141,31 @@ async def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- tracker seed --------------------------------------------------------------------------
+
+
+async def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
+    """A synthetic district (CONTRACT.md); one JSON line: counts, logins, seconds."""
+    from tracker import clock, seed  # noqa: PLC0415
+
+    seed.check_size(args.schools, args.decisions)  # before touching the database
+    await _require_schema()
+    today = args.today or clock.today()
+    summary = await seed.seed(args.schools, args.decisions, today=today, append=args.append)
+    print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
 def _day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -316,6 +341,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="the sweep's date, YYYY-MM-DD (default: today in TRACKER_TIMEZONE)",
     )
     remind.set_defaults(handler=cmd_remind)
+
+    seed = commands.add_parser(
+        "seed",
+        help="fill the database with a synthetic district for benchmarks and demos; prints JSON",
+        description="Write N schools (in four groups), a head, a secretary, an admin, one user "
+        "per school, a year of meetings with M decisions, each assigned to every school "
+        "(N × M assignments), with reports and extension requests in every state. Repeatable: "
+        "the same numbers and --today give the same rows. One transaction: written whole or "
+        "not at all. Every seeded account's password is printed in the summary.",
+    )
+    seed.add_argument("--schools", type=_count, required=True, help="how many schools (1-5000)")
+    seed.add_argument(
+        "--decisions", type=_count, required=True, help="how many decisions (1-10000)"
+    )
+    seed.add_argument(
+        "--today",
+        type=_day,
+        default=None,
+        help="the day the district is seen from, YYYY-MM-DD (default: today in TRACKER_TIMEZONE)",
+    )
+    seed.add_argument(
+        "--append",
+        action="store_true",
+        help="seed even if the database already has meetings (refused without it): the district "
+        "is added beside them, its logins under another domain",
+    )
+    seed.set_defaults(handler=cmd_seed)
 
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(title="commands", dest="user_command", required=True)
