@@ -325,6 +325,10 @@ class Plan:
     ids: _Ids
     domain: str
 
+    def school_email(self, k: int) -> str:
+        """The k-th seeded school's address, and its user's login."""
+        return f"school{self.ids.school + k}@{self.domain}"
+
 
 def make_plan(schools: int, decisions: int, today: date, ids: _Ids | None = None) -> Plan:
     ids = ids or _Ids()
@@ -569,9 +573,10 @@ def small_tables(plan: Plan, password_hash: str) -> list[tuple[str, tuple[str, .
     members = []
     member = ids.school_group_member
     for k in range(1, plan.schools + 1):
-        name, short = school_names(k)
-        schools.append((ids.school + k, name, short, f"school{k}@{plan.domain}", True))
-        groups = [school_kind(k)] + ([PILOT] if k % 10 == 1 else [])
+        number = ids.school + k  # «№ k» continues after the schools already there
+        name, short = school_names(number)
+        schools.append((number, name, short, plan.school_email(k), True))
+        groups = [school_kind(number)] + ([PILOT] if number % 10 == 1 else [])
         for group in groups:
             member += 1
             members.append((member, ids.school_group + group + 1, ids.school + k))
@@ -590,11 +595,11 @@ def small_tables(plan: Plan, password_hash: str) -> list[tuple[str, tuple[str, .
     ]
     for k in range(1, plan.schools + 1):
         surname, first, middle = SURNAMES[k % len(SURNAMES)]
-        position = "Заведующий" if school_kind(k) == DOU else "Директор"
+        position = "Заведующий" if school_kind(ids.school + k) == DOU else "Директор"
         users.append(
             (
                 ids.tracker_user + 3 + k,
-                f"school{k}@{plan.domain}",
+                plan.school_email(k),
                 f"{surname} {first} {middle}",
                 position,
                 "school",
@@ -889,7 +894,7 @@ async def seed(
         head_email=f"head@{plan.domain}",
         secretary_email=f"secretary@{plan.domain}",
         admin_email=f"admin@{plan.domain}",
-        school_emails=tuple(f"school{k}@{plan.domain}" for k in range(1, schools + 1)),
+        school_emails=tuple(plan.school_email(k) for k in range(1, schools + 1)),
         password=password,
         first_ids={table: value + 1 for table, value in asdict(ids).items()},
         seconds=time.perf_counter() - started,
