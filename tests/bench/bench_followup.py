@@ -165,12 +165,13 @@ async def _paired_best_ms(
     baseline: Callable[[], Awaitable[object]],
     *,
     before: Callable[[], Awaitable[object]] | None = None,
+    repeat: int = REPEAT,
 ) -> tuple[float, object, float, object]:
-    """(best ms, last result) of ``action`` and of ``baseline``, ``REPEAT`` awaited runs each,
+    """(best ms, last result) of ``action`` and of ``baseline``, ``repeat`` awaited runs each,
     in turns; ``before`` runs untimed ahead of each run of ``action``."""
     best = {"action": float("inf"), "baseline": float("inf")}
     results: dict[str, object] = {}
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         for name, run in (("baseline", baseline), ("action", action)):
             if name == "action" and before is not None:
                 await before()
