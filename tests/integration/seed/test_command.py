@@ -13,10 +13,11 @@ from tests.unit.test_cli import assert_one_error_line, tracker
 
 def counts(data_dir: Path) -> tuple[int, int, int]:
     with sqlite3.connect(data_dir / "tracker.sqlite") as conn:
-        return tuple(  # type: ignore[return-value]
-            conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608
-            for table in ("school", "meeting", "assignment")
-        )
+
+        def count(table: str) -> int:
+            return int(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608
+
+        return count("school"), count("meeting"), count("assignment")
 
 
 @pytest.fixture
