@@ -421,7 +421,7 @@ async def test_counter_sees_both_doors(clean_db: None) -> None:
     with count_queries() as log:
         await OutboxMessage.select().where(OutboxMessage.id == 1)
         await OutboxMessage.raw("SELECT 1")
-        await db.fetch_rows("SELECT {}", 1)
+        await db.fetch_rows("SELECT CAST({} AS INTEGER)", 1)
     assert log.count == 3
 
 
