@@ -25,19 +25,26 @@ import asyncio
 import json
 import sys
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 TIMEOUT_S = 10.0
-MAX_CONNECTIONS = 512
-"""Open loop: connections opened at most; a request due when all are busy waits for one."""
+MAX_IN_FLIGHT = 64
+"""Open loop: requests on the wire at most. One due while all are out waits for a slot (its
+wait counted in its latency); one still waiting ``TIMEOUT_S`` after it was due is an error that
+never reached the server. So a server that cannot keep up is left with at most this many
+requests to finish after the run, not the whole run's."""
 
 
 class HttpError(Exception):
     """An answer that is not a 200, or no answer."""
+
+
+class StaleConnectionError(HttpError):
+    """A kept-alive connection the server had closed: not one byte of an answer."""
 
 
 @dataclass
@@ -62,8 +69,12 @@ async def get(conn: Connection, port: int, path: str, cookie: str) -> int:
     conn.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
     try:
         head = await conn.reader.readuntil(b"\r\n\r\n")
-    except (asyncio.IncompleteReadError, ConnectionError) as exc:
+    except asyncio.IncompleteReadError as exc:
+        if not exc.partial:
+            raise StaleConnectionError("closed by the server while idle") from exc
         raise HttpError(f"connection lost: {exc}") from exc
+    except ConnectionError as exc:
+        raise StaleConnectionError(f"connection lost: {exc}") from exc
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     status = int(status_line.split(" ", 2)[1])
     headers = {}
@@ -151,28 +162,38 @@ async def open_loop(
 ) -> dict[str, object]:
     """``rate`` requests a second for ``seconds``, each started when due (see the module doc)."""
     tally = Tally()
-    idle: list[Connection] = []
-    slots = asyncio.Semaphore(MAX_CONNECTIONS)
+    idle: deque[Connection] = deque()
+    slots = asyncio.Semaphore(MAX_IN_FLIGHT)
     total = int(rate * seconds)
     loop = asyncio.get_running_loop()
 
     async def one(index: int, due: float) -> None:
         path, cookie = plan[index % len(plan)]
-        async with slots:
-            conn = idle.pop() if idle else None
-            try:
+        conn = None
+        try:
+            # waiting for a slot counts too: the time limit runs from when the request was due
+            async with asyncio.timeout_at(due + TIMEOUT_S), slots:
+                # the longest idle first, so that every connection keeps being used
+                conn = idle.popleft() if idle else None
                 if conn is None:
                     tally.connections += 1
-                    conn = await asyncio.wait_for(connect(port), TIMEOUT_S)
+                    conn = await connect(port)
                 tally.max_start_lag_ms = max(tally.max_start_lag_ms, (loop.time() - due) * 1000)
-                await asyncio.wait_for(get(conn, port, path, cookie), TIMEOUT_S)
-            except (HttpError, OSError, TimeoutError, ValueError) as exc:
-                tally.failed(f"{type(exc).__name__}: {exc}")
-                if conn is not None:
+                try:
+                    await get(conn, port, path, cookie)
+                except StaleConnectionError:
+                    # the server closed it while it was idle: a new one, as browsers do
                     conn.close()
-                return
-            tally.ok(path, (loop.time() - due) * 1000)
-            idle.append(conn)
+                    tally.connections += 1
+                    conn = await connect(port)
+                    await get(conn, port, path, cookie)
+        except (HttpError, OSError, TimeoutError, ValueError) as exc:
+            tally.failed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            if conn is not None:
+                conn.close()
+            return
+        tally.ok(path, (loop.time() - due) * 1000)
+        idle.append(conn)
 
     start = loop.time()
     tasks = []
