@@ -62,7 +62,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "/api/v1/assignments": ("school_id={school_id}", "decision_id={decision_id}&status=reported"),
     "/admin/outbox": ("status=queued",),
     "/api/v1/outbox": ("status=queued",),
-    "/reports/discipline": ("start=2020-01-01&end=2035-12-31",),
+    "/reports/discipline": ("start={period_start}&end={period_end}",),
 }
 """Filters whose answer is a different query: each is measured besides the bare page."""
 
@@ -304,6 +304,8 @@ async def build_district(size: Size) -> District:
         "message_id": message["id"],
         "follow_up_id": follow_up.id,
         "name": f"{feed_token}.ics",
+        "period_start": f"{today - timedelta(days=90):%Y-%m-%d}",
+        "period_end": f"{today:%Y-%m-%d}",
     }
     for role in ROLES:
         xlsx_job, parse_job = job_ids.get(role, job_ids["head"])
@@ -423,6 +425,17 @@ async def test_counter_sees_both_doors(clean_db: None) -> None:
         await OutboxMessage.raw("SELECT 1")
         await db.fetch_rows("SELECT CAST({} AS INTEGER)", 1)
     assert log.count == 3
+
+
+def test_every_page_answers_someone(measured: dict[Size, dict[Key, Measure]]) -> None:
+    """A count taken of error pages alone says nothing: each visit is a success (2xx, or the
+    home page's redirect) for at least one role."""
+    failing = [
+        _name(*visit)
+        for visit in VISITS
+        if all(measured[SMALL][(role, *visit)].status >= 400 for role in ROLES)
+    ]
+    assert not failing, f"no role gets these pages: {failing}"
 
 
 @pytest.mark.parametrize("role", ROLES)
