@@ -3,7 +3,8 @@ PostgreSQL (issue 7): ``compliance(head, today=D)`` — every decision × school
 with its sums — against the same aggregate in raw SQL (``GROUP BY`` decision, school, a
 ``SUM(CASE …)`` per bucket, labels joined) fetched in full through the bare driver.
 
-Goal: ratio ≤ 1.5 at each size, so that the growth shows in both columns alike.
+Goal: ratio ≤ 1.5 at each size, so that the growth shows in both columns alike. At 100k and
+1M also ``bench_followup``'s compile of 50 decisions × 1,000 schools, in the bigger database.
 
 One child process per database (``python -m tests.bench.bench_scale --db sqlite|postgres``, as
 ``bench_followup`` does, whose district, loader and raw driver this module reuses): 1,000
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,8 @@ REPEATS = {10: 9, 100: 5, 1000: 3}
 CHILD_TIMEOUT_S = 420
 MARKER = "FIGURES "
 RATIO_GOAL = 1.5
+NEW_MEETING = 2
+"""The meeting the follow-up of decisions 1–50 is compiled for, at 100k and 1M."""
 
 DECISION_COLUMNS = [
     "id",
@@ -158,6 +162,10 @@ async def _bench(database: str, url: str) -> list[Figure]:
                     met=ms <= RATIO_GOAL * baseline_ms,
                 )
             )
+            if size >= fu.DECISIONS:  # the same 50 × 1,000 compile, in a bigger database
+                compiled = await fu._compile_figure(database, raw, head_id, NEW_MEETING)
+                assert compiled is not None
+                figures.append(replace(compiled, name=f"{compiled.name}, of {size * fu.SCHOOLS:,}"))
     finally:
         await raw.close()
         await db.close_pool()
@@ -182,7 +190,10 @@ async def _district(raw: fu._Raw) -> int:
     await raw.load(
         "meeting",
         ["id", "title", "number", "date"],
-        [(1, "Совещание руководителей", "1", fu.EARLIER_MEETING_DAY)],
+        [
+            (1, "Совещание руководителей", "1", fu.EARLIER_MEETING_DAY),
+            (NEW_MEETING, "Совещание руководителей", "2", fu.BENCH_DAY),
+        ],
     )
     return 1
 

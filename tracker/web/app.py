@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         secure=settings.secure_cookies,
         samesite="lax",
         max_age=60 * 60 * 12,
+        exclude=[r"^/api/", r"^/static/"],  # the API signs in with bearer tokens only
     )
 
     return Litestar(

@@ -8,6 +8,7 @@ it, and ``delete_expired`` (called nightly by a beat task) removes the rest.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from litestar.stores.base import Store
@@ -15,6 +16,11 @@ from piccolo.columns.combination import Or
 
 from tracker import clock
 from tracker.web.tables import WebSession
+
+RENEW_AFTER = timedelta(minutes=10)
+"""An unchanged session is written back (its expiry slid forward) at most this often."""
+SEEN_MAX = 10_000
+"""Sessions whose last read this process remembers, to know an unchanged one (oldest dropped)."""
 
 NO_EXPIRY = -1
 """What ``expires_in`` answers for a live key set without an expiry time (as Litestar's stores do)."""
@@ -39,13 +45,38 @@ class DatabaseStore(Store):
     any other value, zero or negative included, sets the deadline to now plus that amount.
     """
 
-    __slots__ = ()
+    __slots__ = ("_seen",)
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, tuple[bytes, datetime | None]] = OrderedDict()
+        """key → (value, expiry) as last read or written by this process. Litestar writes the
+        session back after every response; one that the request did not change and whose
+        expiry was slid forward less than ``RENEW_AFTER`` ago is not written again: a page
+        view then costs the session one read, not a read and a write (on SQLite, the write
+        lock)."""
+
+    def _remember(self, key: str, value: bytes, expires_at: datetime | None) -> None:
+        self._seen[key] = (value, expires_at)
+        self._seen.move_to_end(key)
+        while len(self._seen) > SEEN_MAX:
+            self._seen.popitem(last=False)
+
+    def _unchanged(self, key: str, data: bytes, expires_at: datetime | None) -> bool:
+        seen = self._seen.get(key)
+        if seen is None or seen[0] != data:
+            return False
+        if expires_at is None or seen[1] is None:
+            return expires_at is None and seen[1] is None
+        return seen[1] >= expires_at - RENEW_AFTER
 
     async def set(
         self, key: str, value: str | bytes, expires_in: int | timedelta | None = None
     ) -> None:
         data = value.encode("utf-8") if isinstance(value, str) else value
         expires_at = None if expires_in is None else clock.now() + _as_delta(expires_in)
+        if self._unchanged(key, data, expires_at):
+            return
+        self._remember(key, data, expires_at)
         await WebSession.insert(WebSession(key=key, value=data, expires_at=expires_at)).on_conflict(
             target=WebSession.key,
             action="DO UPDATE",
@@ -69,16 +100,22 @@ class DatabaseStore(Store):
                 (WebSession.key == key) & (WebSession.expires_at <= now)
             )
             return None
-        if renew_for is not None and row["expires_at"] is not None:
-            await WebSession.update({WebSession.expires_at: now + _as_delta(renew_for)}).where(
+        value = bytes(row["value"])
+        expires_at = row["expires_at"]
+        if renew_for is not None and expires_at is not None:
+            expires_at = now + _as_delta(renew_for)
+            await WebSession.update({WebSession.expires_at: expires_at}).where(
                 (WebSession.key == key) & WebSession.expires_at.is_not_null()
             )
-        return bytes(row["value"])
+        self._remember(key, value, expires_at)
+        return value
 
     async def delete(self, key: str) -> None:
+        self._seen.pop(key, None)
         await WebSession.delete().where(WebSession.key == key)
 
     async def delete_all(self) -> None:
+        self._seen.clear()
         await WebSession.delete(force=True)
 
     async def exists(self, key: str) -> bool:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tracker.web.sessions import NO_EXPIRY, DatabaseStore, delete_expired
+from tracker.web.sessions import NO_EXPIRY, RENEW_AFTER, DatabaseStore, delete_expired
 from tracker.web.tables import WebSession
 
 SHORT = timedelta(milliseconds=300)
@@ -233,3 +233,40 @@ async def test_delete_expired_twice_removes_nothing_the_second_time(store: Datab
 
     assert await delete_expired() == 1
     assert await delete_expired() == 0
+
+
+# ---------------------------------------------------------------- unchanged sessions
+
+
+async def test_an_unchanged_session_is_not_written_back_until_its_expiry_is_worth_sliding(
+    store: DatabaseStore,
+) -> None:
+    await store.set("k", b"v", expires_in=timedelta(hours=12))
+    first = (await WebSession.select(WebSession.expires_at).first())["expires_at"]  # type: ignore[index]
+    assert await store.get("k") == b"v"
+
+    await store.set("k", b"v", expires_in=timedelta(hours=12))  # what a page view does
+
+    again = (await WebSession.select(WebSession.expires_at).first())["expires_at"]  # type: ignore[index]
+    assert again == first  # not written
+    await store.set("k", b"changed", expires_in=timedelta(hours=12))
+    assert await DatabaseStore().get("k") == b"changed"  # a change is written at once
+
+
+async def test_an_unchanged_session_slides_its_expiry_once_it_is_old_enough(
+    store: DatabaseStore,
+) -> None:
+    await store.set("k", b"v", expires_in=timedelta(hours=12))
+    await store.get("k")
+    await store.set("k", b"v", expires_in=timedelta(hours=12) + RENEW_AFTER + SHORT)
+    remaining = await DatabaseStore().expires_in("k")
+    assert remaining is not None
+    assert remaining > (timedelta(hours=12) + RENEW_AFTER / 2).total_seconds()  # slid
+
+
+async def test_another_process_sees_what_this_one_skipped_the_same(store: DatabaseStore) -> None:
+    """Each process remembers only its own reads: a fresh store writes what it was given."""
+    await store.set("k", b"v", expires_in=timedelta(hours=1))
+    other = DatabaseStore()
+    await other.set("k", b"w", expires_in=timedelta(hours=1))
+    assert await store.get("k") == b"w"
