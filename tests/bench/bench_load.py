@@ -627,27 +627,36 @@ def _worker(data_dir: Path, url: str, district: dict[str, Any]) -> Figure:
             client = Celery(broker=broker.url)
             started = time.perf_counter()
             sweep_day = asyncio.run(_working_day(district["today"]))
-            client.send_task(
-                "tracker.sweep_reminders", kwargs={"today": sweep_day.isoformat(), "force": True}
-            )
-            for job_id in jobs.values():
-                client.send_task("tracker.run_job", args=[job_id])
             queue = redis.Redis.from_url(broker.url)
-            done = asyncio.run(_wait_jobs(url, list(jobs.values()), started))
 
             def drained() -> bool:
                 return not queue.llen("celery") and not queue.hlen("unacked")
 
+            client.send_task(
+                "tracker.sweep_reminders", kwargs={"today": sweep_day.isoformat(), "force": True}
+            )
+            time.sleep(1)
+            _wait(drained, WORKER_TIMEOUT_S, "the reminder sweep")
+            swept_s = time.perf_counter() - started
+            (pool,) = _children(worker.pid)
+            sweep_mb = _hwm_mb(pool)
+            reset = _reset_hwm(pool)
+            started = time.perf_counter()
+            for job_id in jobs.values():
+                client.send_task("tracker.run_job", args=[job_id])
+            done = asyncio.run(_wait_jobs(url, list(jobs.values()), started))
             _wait(drained, WORKER_TIMEOUT_S, "the worker's queue to drain")
-            elapsed = time.perf_counter() - started
-            worker_mb = max(_hwm_mb(p) for p in _children(worker.pid))
+            jobs_mb = _hwm_mb(pool)
+            worker_mb = max(sweep_mb, jobs_mb)
             main_mb = _hwm_mb(worker.pid)
             summary = asyncio.run(_sweep_summary(url))
             _note(
-                f"worker: sweep of {sweep_day} ({summary}) then"
+                f"worker: sweep of {sweep_day} ({summary}) in {swept_s:.1f} s, pool process"
+                f" peak {sweep_mb:.0f} MB; then"
                 + "".join(f" {kind} {done[job]}" for kind, job in jobs.items())
-                + f"; all in {elapsed:.1f} s; pool process peak {worker_mb:.0f} MB, main"
-                f" process {main_mb:.0f} MB; load average {_load_average()}"
+                + f", peak {jobs_mb:.0f} MB"
+                + ("" if reset else " (not reset: includes the sweep)")
+                + f"; main process {main_mb:.0f} MB; load average {_load_average()}"
             )
         finally:
             worker.terminate()
@@ -657,7 +666,10 @@ def _worker(data_dir: Path, url: str, district: dict[str, Any]) -> Figure:
                 worker.kill()
                 worker.wait(10)
     return Figure(
-        name="worker peak RSS, MB (reminder sweep, follow-up compile, .xlsx 50 × 1,000)",
+        name=(
+            f"worker peak RSS, MB (reminder sweep {sweep_mb:.0f};"
+            f" follow-up compile + .xlsx 50 × 1,000: {jobs_mb:.0f})"
+        ),
         value_ms=worker_mb,
         baseline_name="the same worker process idle, MB",
         baseline_ms=idle_mb,

@@ -5,6 +5,7 @@ Two modes, one JSON summary on stdout:
 - ``open`` — a fixed rate: request ``i`` starts at ``t0 + i / rate`` whether or not the earlier
   ones have answered (open loop), on an idle connection or a new one. Its latency counts from
   the moment it was due, so a server that falls behind shows it (no coordinated omission).
+  Once a request has waited ``TIMEOUT_S`` the run stops sending: the rest count as errors.
 - ``closed`` — ``clients`` connections, each sending its next request as soon as the last one
   answered, for ``seconds``: the most the server sustains.
 
@@ -189,15 +190,25 @@ async def open_loop(
                     await get(conn, port, path, cookie)
         except (HttpError, OSError, TimeoutError, ValueError) as exc:
             tally.failed(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+            if isinstance(exc, TimeoutError):
+                behind.set()
             if conn is not None:
                 conn.close()
             return
         tally.ok(path, (loop.time() - due) * 1000)
         idle.append(conn)
 
+    behind = asyncio.Event()
     start = loop.time()
     tasks = []
     for index in range(total):
+        if behind.is_set():
+            # a request waited TIMEOUT_S: the server has fallen behind and the run has failed;
+            # what is left is not sent (an error each), so the server is not left hundreds of
+            # requests to finish for clients that gave up on them
+            for _ in range(total - index):
+                tally.failed("not sent: the server fell behind")
+            break
         due = start + index / rate
         delay = due - loop.time()
         if delay > 0:
