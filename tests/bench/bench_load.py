@@ -438,16 +438,17 @@ def _web(data_dir: Path, district: dict[str, Any]) -> list[Figure]:
         _load("open", app.port, plan_file, WARM_UP_S)
         bare_open = _load("open", bare.port, bare_file, OPEN_LOOP_S)
         _note(_describe(f"bare endpoint, {RATE:.0f} req/s open loop", bare_open))
-        app_open = _load("open", app.port, plan_file, OPEN_LOOP_S)
-        _note(_describe(f"/my + /assignments/{{id}}, {RATE:.0f} req/s open loop", app_open))
-        _note(f"web process idle again {_settle(app.pid):.0f} s after the run")
-        app_load_mb = _hwm_mb(app.pid)
-        # the assignment page alone, to tell which of the two pages limits the mix
+        # the assignment page alone first (on a server with no backlog yet), to tell which of
+        # the two pages limits the mix
         detail_file = data_dir / "detail.json"
         detail_file.write_text(json.dumps([p for p in plan if p[0] != "/my"]))
         detail_open = _load("open", app.port, detail_file, DETAIL_ONLY_S)
         _note(_describe(f"/assignments/{{id}} alone, {RATE:.0f} req/s open loop", detail_open))
-        _settle(app.pid)
+        _note(f"web process idle again {_settle(app.pid):.0f} s after the run")
+        app_open = _load("open", app.port, plan_file, OPEN_LOOP_S)
+        _note(_describe(f"/my + /assignments/{{id}}, {RATE:.0f} req/s open loop", app_open))
+        _note(f"web process idle again {_settle(app.pid):.0f} s after the run")
+        app_load_mb = _hwm_mb(app.pid)
         bare_closed = _load("closed", bare.port, bare_file, CLOSED_S)
         _note(_describe(f"bare endpoint, {CLOSED_CLIENTS} clients closed loop", bare_closed))
         app_closed = _load("closed", app.port, plan_file, CLOSED_S)
