@@ -57,6 +57,12 @@ MAX_LINKS_FIELD = assignments.MAX_LINKS * 2100
 # ---------------------------------------------------------------- reading input
 
 
+HOME_SECTION_LIMIT = 20
+"""Cards a section of the school's home shows; «Показать все N» opens that section whole
+(``/my?section=overdue``). A school of a region's district has hundreds of open assignments:
+all of them on one page is half a megabyte to render and to read on a phone."""
+
+
 def _status(form: Form) -> Status | None:
     raw = form.text("status")
     if not raw:
@@ -202,12 +208,15 @@ class AssignmentPagesController(Controller):
         form = Form(request.query_params)
         status = _status(form)
         overdue = form.flag("overdue")
+        whole = form.text("section", max_length=20)
         context: Context = {
             "show_school": False,
             "statuses": STATUSES,
             "filters": {"status": status.value if status else "", "overdue": overdue},
             "errors": form.errors,
             "reportable": assignments.REPORTABLE,
+            "section_limit": HOME_SECTION_LIMIT,
+            "whole_section": whole,
         }
         filtered = bool(form.errors or status or overdue)
         if filtered:

@@ -153,6 +153,7 @@ class Narrowed:
     decisions: tuple[DecisionRef, ...]
     schools: tuple[SchoolRef, ...]
     by_decision: Mapping[int, Counts]
+    by_school: Mapping[int, Counts]
 
 
 def narrow(c: Compliance, status: StatusFilter) -> Narrowed:
@@ -160,15 +161,16 @@ def narrow(c: Compliance, status: StatusFilter) -> Narrowed:
     the row totals sum the kept cells only. Pure."""
     kept = {key: counts for key, counts in c.cells.items() if status.keeps(counts)}
     per_decision: dict[int, list[Counts]] = defaultdict(list)
-    school_ids: set[int] = set()
+    per_school: dict[int, list[Counts]] = defaultdict(list)
     for (decision_id, school_id), counts in kept.items():
         per_decision[decision_id].append(counts)
-        school_ids.add(school_id)
+        per_school[school_id].append(counts)
     return Narrowed(
         cells=kept,
         decisions=tuple(d for d in c.decisions if d.id in per_decision),
-        schools=tuple(s for s in c.schools if s.id in school_ids),
+        schools=tuple(s for s in c.schools if s.id in per_school),
         by_decision={key: sum_counts(parts) for key, parts in per_decision.items()},
+        by_school={key: sum_counts(parts) for key, parts in per_school.items()},
     )
 
 
@@ -267,9 +269,7 @@ async def dashboard(actor: Actor, filters: Filters, *, today: date) -> Dashboard
         )
         for d in view.decisions
     )
-    school_totals = tuple(
-        sum_counts([c for (_, s), c in view.cells.items() if s == school.id]) for school in shown
-    )
+    school_totals = tuple(view.by_school.get(school.id, ZERO) for school in shown)
     return Dashboard(
         today=today,
         filters=Filters(

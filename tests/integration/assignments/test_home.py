@@ -13,6 +13,7 @@ from tests.support.http import PageClient
 from tests.support.world import World, actor_of
 from tracker import clock
 from tracker.assignments import services as assignments
+from tracker.assignments.controllers import HOME_SECTION_LIMIT
 from tracker.assignments.services import working_week_end
 from tracker.calendar.services import effective_calendar
 from tracker.calendar.workdays import WorkCalendar
@@ -224,3 +225,31 @@ WEEKENDS = WorkCalendar()
 )
 def test_working_week_end(today: date, calendar: WorkCalendar, expected: date) -> None:
     assert working_week_end(today, calendar) == expected
+
+
+async def test_a_long_section_shows_its_first_cards_and_opens_whole(
+    world: World, pages: PageClient
+) -> None:
+    # Given school A with more overdue assignments than a section shows
+    head = await actor_of(world, "head")
+    many = HOME_SECTION_LIMIT + 3
+    for decision_id in await decisions(*(f"Просроченное поручение № {n}" for n in range(many))):
+        await assignments.assign(
+            head,
+            decision_id,
+            ChosenSchools((world.schools["a"],)),
+            due_on=clock.today() - timedelta(days=3),
+        )
+    await pages.login(world.users["school_a"])
+
+    # When its leader opens the home, the section shows the first ones and a way to all
+    overdue = section((await pages.get("/my")).text, "overdue")
+    cards = set(ids_in(overdue))
+    assert len(cards) == HOME_SECTION_LIMIT
+    assert f"Показать все: {many} поручения" in overdue
+    assert 'href="/my?section=overdue' in overdue
+
+    # and that link opens the section whole
+    whole = section((await pages.get("/my?section=overdue")).text, "overdue")
+    assert len(set(ids_in(whole))) == many
+    assert "Показать все" not in whole
