@@ -6,10 +6,10 @@ import os
 import platform
 import sys
 
-from tests.bench import bench_followup, bench_parser, bench_reminders, bench_scale
+from tests.bench import bench_followup, bench_load, bench_parser, bench_reminders, bench_scale
 from tests.bench.harness import print_table
 
-BENCHMARKS = [bench_parser, bench_reminders, bench_followup, bench_scale]
+BENCHMARKS = [bench_parser, bench_reminders, bench_followup, bench_scale, bench_load]
 
 
 def main() -> int:
