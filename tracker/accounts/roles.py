@@ -64,6 +64,8 @@ class Actor:
     school_id: int | None = None
     email: str = ""
     full_name: str = ""
+    locale: str | None = None
+    """The interface language the user chose (None: follow the cookie or the browser)."""
 
     def can(self, permission: Permission) -> bool:
         return permission in GRANTS[self.role]

@@ -41,10 +41,11 @@ def _actor(row: dict[str, object]) -> Actor:
         school_id=int(school) if school is not None else None,  # type: ignore[call-overload]
         email=str(row["email"]),
         full_name=str(row["full_name"]),
+        locale=i18n_locales.known(row.get("locale")),  # type: ignore[arg-type]
     )
 
 
-_ACTOR_COLUMNS = (User.id, User.role, User.school, User.email, User.full_name)
+_ACTOR_COLUMNS = (User.id, User.role, User.school, User.email, User.full_name, User.locale)
 
 
 async def authenticate(email: str, password: str) -> Actor | None:

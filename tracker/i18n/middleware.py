@@ -12,7 +12,6 @@ from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from tracker.accounts import services as accounts
 from tracker.accounts.roles import Actor
 from tracker.i18n.locales import COOKIE_NAME, current_locale, negotiate
 
@@ -31,11 +30,12 @@ def cookie_value(cookie_header: str | None, name: str = COOKIE_NAME) -> str | No
     return morsel.value if morsel else None
 
 
-async def request_locale(scope: Scope) -> str:
-    """The locale of this request: the user's saved choice, the cookie, the browser."""
+def request_locale(scope: Scope) -> str:
+    """The locale of this request: the user's saved choice (read with the user by the
+    authentication middleware), the cookie, the browser."""
     headers = Headers.from_scope(scope)
     user = scope.get("user")
-    saved = await accounts.saved_locale(user.user_id) if isinstance(user, Actor) else None
+    saved = user.locale if isinstance(user, Actor) else None
     return negotiate(saved, cookie_value(headers.get("cookie")), headers.get("accept-language"))
 
 
@@ -49,7 +49,7 @@ class LocaleMiddleware:
         if scope["type"] != ScopeType.HTTP or scope["path"].startswith(SKIPPED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        token = current_locale.set(await request_locale(scope))
+        token = current_locale.set(request_locale(scope))
         try:
             await self.app(scope, receive, send)
         finally:
