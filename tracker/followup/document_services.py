@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from tracker import db
 from tracker.accounts.roles import Actor, Permission
@@ -13,9 +12,10 @@ from tracker.assignments.tables import Assignment
 from tracker.errors import NotFoundError
 from tracker.followup.documents import AgendaDocument, AgendaEntry, AnnexRow, agenda_docx
 from tracker.followup.extract import Extract, ExtractDecision, extract_docx
+from tracker.followup.services import meeting_row
 from tracker.followup.snapshot import DecisionSnapshot
 from tracker.followup.tables import FollowUp, FollowUpItem
-from tracker.meetings.tables import AgendaItem, Meeting
+from tracker.meetings.tables import AgendaItem
 from tracker.schools.tables import School
 from tracker.settings import get_settings
 
@@ -31,17 +31,10 @@ class DocumentFile:
     data: bytes
 
 
-async def _meeting(meeting_id: int) -> dict[str, Any]:
-    row = await Meeting.select().where(Meeting.id == meeting_id).first()
-    if row is None:
-        raise NotFoundError("Совещание не найдено.")
-    return row
-
-
 async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
     """The agenda of the meeting; with a compiled follow-up, its annex from the frozen snapshot."""
     actor.require(Permission.SEE_ALL_SCHOOLS)
-    meeting = await _meeting(meeting_id)
+    meeting = await meeting_row(meeting_id)
     items = await (
         AgendaItem.select(AgendaItem.title, AgendaItem.speakers)
         .where(AgendaItem.meeting == meeting_id)
@@ -82,7 +75,7 @@ async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
 async def extract_document(actor: Actor, meeting_id: int, school_id: int) -> DocumentFile:
     """«Выписка из протокола» for one school: a school user gets their own school's only."""
     actor.require_school(school_id)
-    meeting = await _meeting(meeting_id)
+    meeting = await meeting_row(meeting_id)
     school = await School.select(School.short_name).where(School.id == school_id).first()
     if school is None:
         raise NotFoundError("Учреждение не найдено.")

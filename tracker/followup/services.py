@@ -128,12 +128,9 @@ async def _lock(table: type[Table], row_id: int) -> None:
         await table.select(key).where(key == row_id).lock_rows()
 
 
-async def _meeting(meeting_id: int) -> dict[str, Any]:
-    row = (
-        await Meeting.select(Meeting.id, Meeting.date, Meeting.title)
-        .where(Meeting.id == meeting_id)
-        .first()
-    )
+async def meeting_row(meeting_id: int) -> dict[str, Any]:
+    """The meeting's row, or a 404 in Russian (the follow-up's and its documents')."""
+    row = await Meeting.select().where(Meeting.id == meeting_id).first()
     if row is None:
         raise NotFoundError("Совещание не найдено.")
     return row
@@ -182,7 +179,7 @@ async def _view(row: dict[str, Any], meeting_date: date) -> FollowUpView:
 async def get_follow_up(actor: Actor, meeting_id: int) -> FollowUpView | None:
     """The meeting's follow-up with its frozen snapshots and proposals; None before compiling."""
     actor.require(Permission.MANAGE_MEETINGS)
-    meeting = await _meeting(meeting_id)
+    meeting = await meeting_row(meeting_id)
     row = await FollowUp.select().where(FollowUp.meeting == meeting_id).first()
     return None if row is None else await _view(row, meeting["date"])
 
@@ -192,7 +189,7 @@ async def get_follow_up_by_id(actor: Actor, follow_up_id: int) -> FollowUpView:
     row = await FollowUp.select().where(FollowUp.id == follow_up_id).first()
     if row is None:
         raise NotFoundError("Вопрос о ходе исполнения не найден.")
-    meeting = await _meeting(row["meeting"])
+    meeting = await meeting_row(row["meeting"])
     return await _view(row, meeting["date"])
 
 
@@ -213,7 +210,7 @@ async def follow_up_page(
     actor: Actor, meeting_id: int, *, today: date | None = None
 ) -> FollowUpPage:
     actor.require(Permission.MANAGE_MEETINGS)
-    meeting = await _meeting(meeting_id)
+    meeting = await meeting_row(meeting_id)
     today = today or clock.today()
     candidates = await tracked_with_counts(before=meeting["date"], today=today)
     return FollowUpPage(
@@ -350,7 +347,7 @@ async def compile_follow_up(
     the meeting's agenda, all or nothing. Recompiling a draft replaces it; an adopted one is a
     409."""
     actor.require(Permission.MANAGE_MEETINGS)
-    meeting = await _meeting(meeting_id)
+    meeting = await meeting_row(meeting_id)
     speaker = speaker.strip()
     if len(speaker) > MAX_SPEAKER:
         raise ValidationError.single("speaker", f"Не длиннее {MAX_SPEAKER} символов.")
@@ -499,7 +496,7 @@ async def update_proposal(
     assert parent is not None  # the item belongs to it (cascade)
     if parent["adopted_at"] is not None:
         raise _adopted_error(parent["adopted_at"])
-    meeting_date: date = (await _meeting(parent["meeting"]))["date"]
+    meeting_date: date = (await meeting_row(parent["meeting"]))["date"]
     snapshot = DecisionSnapshot.from_json(
         db.json_value(row["snapshot"]), db.json_value(parent["school_names"])
     )
