@@ -15,7 +15,7 @@ reads both.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -106,6 +106,25 @@ def _sum_rows(rows: Sequence[Row]) -> Counts:
     return counts_at(list(map(sum, zip(*rows, strict=True))), 2)
 
 
+class _Cells(Mapping[tuple[int, int], Counts]):
+    """The cells' counts over their rows, a ``Counts`` made per cell read: a page that shows
+    40 schools of a 50,000-cell matrix makes 2,000, not 50,000."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Mapping[tuple[int, int], Row]) -> None:
+        self._rows = rows
+
+    def __getitem__(self, key: tuple[int, int]) -> Counts:
+        return counts_at(self._rows[key], 2)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
 @dataclass(frozen=True)
 class Laggards:
     """The schools of one decision not done (overdue, open or reported), and those overdue;
@@ -170,8 +189,8 @@ class Compliance:
 
     @cached_property
     def cells(self) -> Mapping[tuple[int, int], Counts]:
-        """(decision id, school id) → counts, every cell (made on first read)."""
-        return {key: counts_at(row, 2) for key, row in self._cells.items()}
+        """(decision id, school id) → counts, every cell; each made when it is read."""
+        return _Cells(self._cells)
 
     @cached_property
     def _school_order(self) -> dict[int, int]:

@@ -159,6 +159,14 @@ class Narrowed:
 def narrow(c: Compliance, status: StatusFilter) -> Narrowed:
     """Keep the cells ``status`` keeps; the decisions and schools without one drop out, and
     the row totals sum the kept cells only. Pure."""
+    if status is StatusFilter.ALL:  # every cell of the matrix holds an assignment: all kept
+        return Narrowed(
+            cells=c.cells,
+            decisions=c.decisions,
+            schools=c.schools,
+            by_decision=c.by_decision,
+            by_school=c.by_school,
+        )
     kept = {key: counts for key, counts in c.cells.items() if status.keeps(counts)}
     per_decision: dict[int, list[Counts]] = defaultdict(list)
     per_school: dict[int, list[Counts]] = defaultdict(list)
