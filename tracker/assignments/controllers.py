@@ -215,8 +215,6 @@ class AssignmentPagesController(Controller):
             "filters": {"status": status.value if status else "", "overdue": overdue},
             "errors": form.errors,
             "reportable": assignments.REPORTABLE,
-            "section_limit": HOME_SECTION_LIMIT,
-            "whole_section": whole,
         }
         filtered = bool(form.errors or status or overdue)
         if filtered:
@@ -224,7 +222,11 @@ class AssignmentPagesController(Controller):
                 actor, status=status, overdue_only=overdue
             )
         else:
-            context["home"] = await assignments.school_home(actor)
+            context["home"] = await assignments.school_home(
+                actor,
+                limit=HOME_SECTION_LIMIT,
+                whole=whole if whole in assignments.HOME_SECTIONS else None,
+            )
         return page(
             request,
             "assignments/my.html",

@@ -269,24 +269,42 @@ REPORTABLE = frozenset(s for s in Status if Action.REPORT in allowed_actions(s))
 
 
 @dataclass(frozen=True)
+class HomeSection:
+    """One section of the school leader's home: its first cards and how many it has."""
+
+    items: tuple[AssignmentSummary, ...]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return len(self.items) < self.total
+
+
+HOME_SECTIONS = ("overdue", "returned", "week", "open", "review")
+"""The home's sections in the order they are shown; each open assignment is in one."""
+
+
+@dataclass(frozen=True)
 class SchoolHome:
     """A school's open assignments, split the way its leader reads them."""
 
     today: date
     week_end: date
     """The last day counted as «this week» (see ``working_week_end``)."""
-    overdue: tuple[AssignmentSummary, ...]
-    returned: tuple[AssignmentSummary, ...]
-    this_week: tuple[AssignmentSummary, ...]
-    other_open: tuple[AssignmentSummary, ...]
-    on_review: tuple[AssignmentSummary, ...]
+    overdue: HomeSection
+    returned: HomeSection
+    this_week: HomeSection
+    other_open: HomeSection
+    on_review: HomeSection
     """Reported: waiting for the department, nothing for the school to do."""
     done: int
     """Removed from control («снято с контроля»)."""
 
     @property
     def open_count(self) -> int:
-        return len(self.overdue) + len(self.returned) + len(self.this_week) + len(self.other_open)
+        return (
+            self.overdue.total + self.returned.total + self.this_week.total + self.other_open.total
+        )
 
 
 def working_week_end(today: date, calendar: WorkCalendar) -> date:
@@ -304,46 +322,95 @@ def working_week_end(today: date, calendar: WorkCalendar) -> date:
     return last
 
 
+def home_section(status: Status, due_on: date | None, *, today: date, week_end: date) -> str | None:
+    """Which section of the home an assignment is in: overdue, else returned, else due by
+    ``week_end`` («week»), else the other open ones («open»); reported ones wait for review
+    («review»); accepted ones are in none (only counted). Pure."""
+    if is_overdue(status, due_on, today):
+        return "overdue"
+    if status is Status.RETURNED:
+        return "returned"
+    if status in OPEN_STATUSES:
+        return "week" if due_on is not None and today <= due_on <= week_end else "open"
+    if status is Status.REPORTED:
+        return "review"
+    return None
+
+
 def split_home(
-    items: Sequence[AssignmentSummary], *, today: date, week_end: date, done: int = 0
+    rows: Sequence[tuple[int, Status, date | None]],
+    *,
+    today: date,
+    week_end: date,
+    limit: int | None,
+    whole: str | None = None,
+) -> dict[str, tuple[list[int], int]]:
+    """The ids of each section's first ``limit`` assignments (all of them in section
+    ``whole``; all everywhere when ``limit`` is None), nearest due date first (no date last),
+    and the section's size, from (id, status, due date) rows. Pure."""
+    grouped: dict[str, list[tuple[date, int]]] = {key: [] for key in HOME_SECTIONS}
+    for assignment_id, status, due_on in rows:
+        key = home_section(status, due_on, today=today, week_end=week_end)
+        if key is not None:
+            grouped[key].append((due_on or date.max, assignment_id))
+    split: dict[str, tuple[list[int], int]] = {}
+    for key, found in grouped.items():
+        found.sort()
+        shown = found if limit is None or key == whole else found[:limit]
+        split[key] = ([assignment_id for _, assignment_id in shown], len(found))
+    return split
+
+
+async def school_home(
+    actor: Actor,
+    *,
+    today: date | None = None,
+    limit: int | None = None,
+    whole: str | None = None,
 ) -> SchoolHome:
-    """Each assignment in one section: overdue, else returned, else due by ``week_end``, else
-    the other open ones; reported ones wait for review; accepted ones are only counted. Each
-    section keeps ``urgency`` order. Pure."""
-    ordered = sorted(items, key=urgency)
-    overdue = [a for a in ordered if a.overdue]
-    rest = [a for a in ordered if not a.overdue and a.status in OPEN_STATUSES]
-    returned = [a for a in rest if a.status is Status.RETURNED]
-    rest = [a for a in rest if a.status is not Status.RETURNED]
-    this_week = [a for a in rest if a.due_on is not None and today <= a.due_on <= week_end]
-    later = [a for a in rest if a.due_on is None or a.due_on > week_end]
-    return SchoolHome(
-        today=today,
-        week_end=week_end,
-        overdue=tuple(overdue),
-        returned=tuple(returned),
-        this_week=tuple(this_week),
-        other_open=tuple(later),
-        on_review=tuple(a for a in ordered if a.status is Status.REPORTED),
-        done=done + sum(1 for a in ordered if a.status is Status.ACCEPTED),
-    )
-
-
-async def school_home(actor: Actor, *, today: date | None = None) -> SchoolHome:
     """The school leader's home: their own school's assignments that are not yet closed, in
-    sections, and how many are. Staff have no school: they get PermissionDeniedError."""
+    sections, and how many are; each section's first ``limit`` cards (all of section
+    ``whole``). Staff have no school: they get PermissionDeniedError.
+
+    Only the id, status and due date of the school's open assignments are read to sort them
+    into sections; the cards shown are read whole afterwards (a region's school has hundreds
+    of open assignments and its leader sees a few dozen)."""
     school_id = actor.school_scope
     if school_id is None:
         raise PermissionDeniedError
     today = today or clock.today()
     closed = Status.ACCEPTED.value
     mine = Assignment.school == school_id
-    rows = await Assignment.select(*_SUMMARY_COLUMNS).where(mine & (Assignment.status != closed))
+    rows = await Assignment.select(Assignment.id, Assignment.status, Assignment.due_on).where(
+        mine & (Assignment.status != closed)
+    )
     done = await Assignment.count().where(mine & (Assignment.status == closed))
-    return split_home(
-        [_summary(r, today) for r in rows],
+    week_end = working_week_end(today, await effective_calendar())
+    split = split_home(
+        [(r["id"], Status(r["status"]), r["due_on"]) for r in rows],
         today=today,
-        week_end=working_week_end(today, await effective_calendar()),
+        week_end=week_end,
+        limit=limit,
+        whole=whole,
+    )
+    shown = [i for ids, _ in split.values() for i in ids]
+    cards = {}
+    if shown:
+        found = await Assignment.select(*_SUMMARY_COLUMNS).where(Assignment.id.is_in(shown))
+        cards = {r["id"]: _summary(r, today) for r in found}
+
+    def section(key: str) -> HomeSection:
+        ids, total = split[key]
+        return HomeSection(tuple(cards[i] for i in ids if i in cards), total)
+
+    return SchoolHome(
+        today=today,
+        week_end=week_end,
+        overdue=section("overdue"),
+        returned=section("returned"),
+        this_week=section("week"),
+        other_open=section("open"),
+        on_review=section("review"),
         done=done,
     )
 

@@ -1,0 +1,1 @@
+"""Faults survived with real processes: the database restarted, Redis stopped."""
