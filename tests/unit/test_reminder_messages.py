@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker.reminders import messages
 from tracker.reminders.messages import Item, sections
@@ -51,7 +54,7 @@ def test_render_gives_text_and_html_with_links() -> None:
     rendered = messages.render(
         audience=Audience.SCHOOL,
         recipient_name="Иванова И.И.",
-        items=[item(1, 10, "due"), item(2, 11, "before_3")],
+        parts=sections([item(1, 10, "due"), item(2, 11, "before_3")]),
         today=date(2030, 3, 1),
         base_url="https://tracker.example.ru",
     )
@@ -61,3 +64,31 @@ def test_render_gives_text_and_html_with_links() -> None:
     assert "https://tracker.example.ru/assignments/10" in rendered.text
     assert 'href="https://tracker.example.ru/assignments/11"' in rendered.html
     assert "1 марта 2030" in rendered.text
+
+
+kinds = st.sampled_from(["escalation", "overdue_notice", "overdue", "due", "before_1", "before_3"])
+
+
+@given(
+    assignments=st.lists(
+        st.tuples(st.lists(kinds, min_size=1, max_size=3), st.integers(0, 40)),
+        max_size=260,
+    ),
+    cut=st.integers(0, 260),
+)
+def test_a_digest_made_in_batches_is_the_digest_made_at_once(
+    assignments: list[tuple[list[str], int]], cut: int
+) -> None:
+    # Given reminders of many assignments (several kinds each), split into two batches at an
+    # assignment boundary, as the sweep claims them
+    everything: list[Item] = []
+    batches: list[list[Item]] = [[], []]
+    for number, (assignment_kinds, days) in enumerate(assignments):
+        for kind in assignment_kinds:
+            made = item(len(everything) + 1, number + 1, kind, date(2030, 3, 1) + timedelta(days))
+            everything.append(made)
+            batches[number >= cut].append(made)
+
+    # When the batches' sections are merged, they are the sections of all the items at once
+    merged = messages.merge_sections(sections(batches[0]), sections(batches[1]))
+    assert merged == sections(everything)

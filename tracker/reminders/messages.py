@@ -69,7 +69,10 @@ def sections(items: Sequence[Item]) -> list[Section]:
     order = [key for key, _ in SECTION_ORDER]
     seen: set[int] = set()
     grouped: dict[str, list[Item]] = {key: [] for key in order}
-    ranked = sorted(items, key=lambda i: (order.index(_section_of(i.kind)), i.due_on or date.max))
+    ranked = sorted(
+        items,
+        key=lambda i: (order.index(_section_of(i.kind)), i.due_on or date.max, i.assignment_id),
+    )
     for item in ranked:
         if item.assignment_id in seen:
             continue
@@ -82,6 +85,27 @@ def sections(items: Sequence[Item]) -> list[Section]:
         for key, title in SECTION_ORDER
         if grouped[key]
     ]
+
+
+def _listed(items: Sequence[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: (i.due_on or date.max, i.assignment_id))
+
+
+def merge_sections(first: Sequence[Section], second: Sequence[Section]) -> list[Section]:
+    """The sections of two disjoint sets of assignments as one: each section's first
+    ``MAX_LISTED`` items of both, nearest due date first, and the count of the rest. Lets a
+    digest of a million items be made a batch at a time. Pure."""
+    by_key = {s.kind: s for s in first}
+    for section in second:
+        other = by_key.get(section.kind)
+        if other is None:
+            by_key[section.kind] = section
+            continue
+        items = _listed([*other.items, *section.items])
+        total = len(other.items) + other.more + len(section.items) + section.more
+        listed = tuple(items[:MAX_LISTED])
+        by_key[section.kind] = Section(section.kind, section.title, listed, total - len(listed))
+    return [by_key[key] for key, _ in SECTION_ORDER if key in by_key]
 
 
 def subject(parts: Sequence[Section], audience: Audience) -> str:
@@ -108,12 +132,12 @@ def render(
     *,
     audience: Audience,
     recipient_name: str,
-    items: Sequence[Item],
+    parts: Sequence[Section],
     today: date,
     base_url: str,
 ) -> Rendered:
-    """The e-mail (text and HTML) listing ``items`` to one recipient."""
-    parts = sections(items)
+    """The e-mail (text and HTML) listing the items of ``parts`` (see ``sections``) to one
+    recipient."""
     total = sum(len(s.items) + s.more for s in parts)
     context = {
         "audience": audience.value,

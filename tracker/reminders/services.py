@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,7 +27,6 @@ from tracker import clock, db
 from tracker.accounts.roles import Role
 from tracker.accounts.tables import User
 from tracker.assignments.lifecycle import OPEN_STATUSES
-from tracker.assignments.tables import Assignment
 from tracker.calendar.services import effective_calendar
 from tracker.calendar.workdays import WorkCalendar
 from tracker.mail import services as mail
@@ -42,7 +41,13 @@ from tracker.settings import get_settings
 log = logging.getLogger(__name__)
 
 INSERT_CHUNK = 5000
-SCHOOLS_PER_TRANSACTION = 200
+CANDIDATE_BATCH = 20_000
+"""Open assignments read at a time by the sweep (their events recorded before the next)."""
+SCHOOLS_PER_TRANSACTION = 25
+"""Schools whose reminders are composed in one transaction (a region's school may have
+hundreds of reminders on a first sweep)."""
+CLAIM_BATCH = 5000
+"""Assignments whose head reminders are claimed at a time into the heads' one digest."""
 
 
 @dataclass
@@ -88,10 +93,15 @@ async def sweep(
     if not force and now.astimezone(settings.tz).hour < policy.digest_hour:
         summary.ran, summary.reason = False, f"напоминания рассылаются с {policy.digest_hour}:00"
         return summary
-    found = await find_events(today, calendar, policy)
-    summary.candidates = len({e.assignment_id for e in found})
-    summary.reminders = await record(found, today)
-    summary.skipped = len(found) - summary.reminders
+    after = 0
+    while True:  # a batch of candidates at a time: a region's first sweep finds a million
+        found, after = await _find_batch(today, calendar, policy, after)
+        if not after:
+            break
+        summary.candidates += len({e.assignment_id for e in found})
+        created = await record(found, today)
+        summary.reminders += created
+        summary.skipped += len(found) - created
     summary.queued = await compose(today, policy)
     log.info("reminder sweep %s", summary.as_dict())
     return summary
@@ -103,31 +113,49 @@ async def sweep(
 CANDIDATES_SQL = """
 SELECT a.id, a.due_on FROM assignment a JOIN decision d ON d.id = a.decision
 WHERE a.status IN ({statuses}) AND a.due_on IS NOT NULL AND a.due_on <= {{}}
-  AND d.removed_from_control_at IS NULL
+  AND d.removed_from_control_at IS NULL AND a.id > {{}}
+ORDER BY a.id
 """.format(statuses=", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)))
-"""Open assignments due up to the horizon. The statuses are literals so that the partial
-index ``assignment_open_due_idx`` (migration 0005) serves it: the sweep reads what is due,
-not the whole table."""
+"""Open assignments due up to the horizon, after an id. The statuses are literals so that the
+partial index ``assignment_open_due_idx`` (migration 0005) serves it: the sweep reads what is
+due, not the whole table."""
 
 
 async def find_events(today: date, calendar: WorkCalendar, policy: ReminderPolicy) -> list[Event]:
-    rows = await Assignment.raw(CANDIDATES_SQL, horizon(today, calendar, policy))
+    """Every event of ``today`` at once (the sweep itself reads them in batches)."""
+    found: list[Event] = []
+    after = 0
+    while True:
+        batch, after = await _find_batch(today, calendar, policy, after)
+        if not after:
+            return found
+        found += batch
+
+
+async def _find_batch(
+    today: date, calendar: WorkCalendar, policy: ReminderPolicy, after: int
+) -> tuple[list[Event], int]:
+    """The events of the next ``CANDIDATE_BATCH`` candidates with ids above ``after``, and the
+    last id read (0 when there were none)."""
+    rows = await db.fetch_rows(
+        CANDIDATES_SQL + f" LIMIT {CANDIDATE_BATCH}", horizon(today, calendar, policy), after
+    )
     distance: dict[date, int] = {}  # working days between today and a due date, per due date
     found: list[Event] = []
-    for row in rows:
-        due = db.date_value(row["due_on"])
+    for assignment_id, due_on in rows:
+        due = db.date_value(due_on)
         if due not in distance:
             start, end = (today, due) if due >= today else (due, today)
             distance[due] = count_working_days(start, end, calendar)
         found += events(
-            row["id"],
+            assignment_id,
             due,
             today=today,
             calendar=calendar,
             policy=policy,
             working_days_to=distance[due],
         )
-    return found
+    return found, (rows[-1][0] if rows else 0)
 
 
 async def record(found: Sequence[Event], today: date) -> int:
@@ -167,19 +195,20 @@ class Recipient:
 
 async def compose(today: date, policy: ReminderPolicy) -> int:
     """Turn every reminder row not yet composed into messages; returns how many were queued."""
-    pending = await Reminder.select(
-        Reminder.kind, Reminder.assignment.school.as_alias("school")
-    ).where(Reminder.composed == False)  # noqa: E712 - SQL
-    school_ids = sorted(
-        {r["school"] for r in pending if messages.audience_of(r["kind"]) is Audience.SCHOOL}
-    )
-    head_kinds = any(messages.audience_of(r["kind"]) is Audience.HEAD for r in pending)
+    waiting = Reminder.composed == False  # noqa: E712 - SQL
+    school_ids = [
+        r["school"]
+        for r in await Reminder.select(Reminder.assignment.school.as_alias("school"))
+        .where(waiting & Reminder.kind.not_in(HEAD_KINDS))
+        .distinct()
+        .order_by(Reminder.assignment.school)
+    ]
     queued = 0
     for start in range(0, len(school_ids), SCHOOLS_PER_TRANSACTION):
         queued += await compose_schools(
             school_ids[start : start + SCHOOLS_PER_TRANSACTION], today, policy
         )
-    if head_kinds:
+    if await Reminder.exists().where(waiting & Reminder.kind.is_in(HEAD_KINDS)):
         queued += await _compose_heads(today, policy)
     return queued
 
@@ -199,6 +228,25 @@ async def _claim(where: Any) -> list[Item]:
         .returning(Reminder.id)
     )
     return await _items([r["id"] for r in claimed])
+
+
+async def _claim_batches(where: Any) -> AsyncIterator[list[Item]]:
+    """``_claim`` a batch of assignments at a time, each assignment's reminders together (a
+    digest shows an assignment once, under its most urgent kind)."""
+    after = 0
+    while True:
+        batch = [
+            r["assignment"]
+            for r in await Reminder.select(Reminder.assignment)
+            .where(where & (Reminder.assignment > after))
+            .distinct()
+            .order_by(Reminder.assignment)
+            .limit(CLAIM_BATCH)
+        ]
+        if not batch:
+            return
+        after = batch[-1]
+        yield await _claim(where & Reminder.assignment.is_in(batch))
 
 
 async def _items(reminder_ids: list[int]) -> list[Item]:
@@ -260,15 +308,40 @@ async def compose_schools(school_ids: list[int], today: date, policy: ReminderPo
 
 
 async def _compose_heads(today: date, policy: ReminderPolicy) -> int:
+    """The heads' reminders in one transaction: one digest a day for each head however many
+    assignments fell overdue (claimed in batches; the digest keeps each section's first
+    ``messages.MAX_LISTED`` and counts the rest), or one message per reminder."""
     async with db.transaction():
-        items = await _claim(
-            (Reminder.composed == False)  # noqa: E712
-            & Reminder.kind.is_in(HEAD_KINDS)
-        )
-        if not items:
-            return 0
         heads = await _users(User.role == Role.HEAD.value)
-        return len(await mail.queue(_messages(heads, items, Audience.HEAD, today, policy)))
+        digest: list[messages.Section] = []
+        first = 0
+        queued = 0
+        async for items in _claim_batches(
+            (Reminder.composed == False) & Reminder.kind.is_in(HEAD_KINDS)  # noqa: E712
+        ):
+            if not items:
+                continue
+            if policy.daily_digest:
+                digest = messages.merge_sections(digest, messages.sections(items))
+                first = min(first or items[0].reminder_id, *(i.reminder_id for i in items))
+            else:
+                queued += len(
+                    await mail.queue(_messages(heads, items, Audience.HEAD, today, policy))
+                )
+        if digest:
+            queued += len(
+                await mail.queue(
+                    _digests(
+                        heads,
+                        digest,
+                        first=first,
+                        audience=Audience.HEAD,
+                        today=today,
+                        policy=policy,
+                    )
+                )
+            )
+        return queued
 
 
 async def _users(where: Any) -> list[Recipient]:
@@ -304,32 +377,63 @@ def _messages(
     policy: ReminderPolicy,
 ) -> list[mail.Outgoing]:
     """One digest per recipient, or one message per reminder and recipient."""
+    if policy.daily_digest:
+        first = min(item.reminder_id for item in items)
+        return _digests(
+            recipients,
+            messages.sections(items),
+            first=first,
+            audience=audience,
+            today=today,
+            policy=policy,
+        )
+    return [
+        message
+        for item in items
+        for message in _digests(
+            recipients,
+            messages.sections([item]),
+            first=item.reminder_id,
+            audience=audience,
+            today=today,
+            policy=policy,
+        )
+    ]
+
+
+def _digests(
+    recipients: Iterable[Recipient],
+    parts: Sequence[messages.Section],
+    *,
+    first: int,
+    audience: Audience,
+    today: date,
+    policy: ReminderPolicy,
+) -> list[mail.Outgoing]:
+    """The message listing ``parts`` to each recipient, keyed by its first reminder's id."""
     base_url = get_settings().base_url
-    groups = [items] if policy.daily_digest else [[item] for item in items]
     outgoing: list[mail.Outgoing] = []
     for recipient in recipients:
-        for group in groups:
-            first = min(item.reminder_id for item in group)
-            key = (
-                f"digest:{recipient.user_id}:{today.isoformat()}:{first}"
-                if policy.daily_digest
-                else f"reminder:{first}:{recipient.user_id}"
+        key = (
+            f"digest:{recipient.user_id}:{today.isoformat()}:{first}"
+            if policy.daily_digest
+            else f"reminder:{first}:{recipient.user_id}"
+        )
+        rendered = messages.render(
+            audience=audience,
+            recipient_name=recipient.name,
+            parts=parts,
+            today=today,
+            base_url=base_url,
+        )
+        outgoing.append(
+            mail.Outgoing(
+                key=key,
+                to=recipient.email,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                user_id=recipient.user_id,
             )
-            rendered = messages.render(
-                audience=audience,
-                recipient_name=recipient.name,
-                items=group,
-                today=today,
-                base_url=base_url,
-            )
-            outgoing.append(
-                mail.Outgoing(
-                    key=key,
-                    to=recipient.email,
-                    subject=rendered.subject,
-                    text=rendered.text,
-                    html=rendered.html,
-                    user_id=recipient.user_id,
-                )
-            )
+        )
     return outgoing

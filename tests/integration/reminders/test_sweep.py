@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime
 
+import pytest
+
 from tests.support.world import World, actor_of
 from tracker.assignments import services as assignments
 from tracker.assignments.tables import Assignment
@@ -194,3 +196,34 @@ async def test_a_sweep_that_died_half_way_is_finished_by_the_next_once(world: Wo
         [world.users["school_a"], world.users["school_b"], world.users["head"]]
     )
     assert await Reminder.count().where(Reminder.composed == False) == 0  # noqa: E712
+
+
+async def test_batches_of_one_send_what_one_batch_sends(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep reads candidates, composes schools and claims the heads' reminders a batch at
+    a time (a region's first sweep finds a million); with batches of one the messages are the
+    same: one digest per user, the head's listing every assignment that fell overdue."""
+    await assignments.assign(
+        None,
+        world.decisions[1],
+        assignments.schools.ChosenSchools((world.schools["a"],)),
+        due_on=DUE,
+    )
+    monkeypatch.setattr(reminders, "CANDIDATE_BATCH", 1)
+    monkeypatch.setattr(reminders, "SCHOOLS_PER_TRANSACTION", 1)
+    monkeypatch.setattr(reminders, "CLAIM_BATCH", 1)
+
+    summary = await reminders.sweep(today=date(2030, 3, 4), force=True)  # the Monday after
+
+    overdue = await Assignment.count().where(Assignment.due_on == DUE)
+    assert overdue == 4  # schools a (two decisions), b and c
+    assert summary.candidates == overdue
+    sent = await outbox()
+    assert sorted(m["to_address"] for m in sent) == sorted(
+        [world.users["school_a"], world.users["school_b"], world.users["head"]]
+    )
+    (head,) = [m for m in sent if m["to_address"] == world.users["head"]]
+    assert head["body_text"].count("/assignments/") == overdue
+    (school_a,) = [m for m in sent if m["to_address"] == world.users["school_a"]]
+    assert school_a["body_text"].count("/assignments/") == 2
