@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 from tracker.compliance.rules import Bucket, Counts
 from tracker.compliance.services import Compliance
@@ -61,75 +63,99 @@ def _to_bytes(book: Workbook) -> bytes:
     return out.getvalue()
 
 
-def _header(sheet: Worksheet, row: int, titles: Sequence[str]) -> None:
-    for column, title in enumerate(titles, start=1):
-        c = sheet.cell(row=row, column=column, value=title)
-        c.font, c.fill, c.alignment, c.border = _BOLD, _HEADER_FILL, _HEADER_ALIGN, _BORDER
+def _cell(sheet: Worksheet, value: object = None, **style: Any) -> WriteOnlyCell:
+    """A styled cell for ``sheet.append`` (``font``, ``fill``, ``alignment``, ``border``,
+    ``number_format``)."""
+    made = WriteOnlyCell(sheet, value=value)
+    for name, given in style.items():
+        setattr(made, name, given)
+    return made
 
 
-def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+def _start(sheet: Worksheet, widths: Sequence[float], *, freeze: str) -> None:
+    """What a write-only sheet needs before its first row: the column widths, the frozen
+    panes and the header row's height."""
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = freeze
+    sheet.row_dimensions[HEADER_ROW].height = 45
+
+
+def _heading(sheet: Worksheet, title: str, subtitle: str, titles: Sequence[str]) -> None:
+    """Rows 1–4: the title, the subtitle, a blank row and the header."""
+    sheet.append([_cell(sheet, title, font=_TITLE)])
+    sheet.append([subtitle])
+    sheet.append([])
+    sheet.append(
+        [
+            _cell(sheet, t, font=_BOLD, fill=_HEADER_FILL, alignment=_HEADER_ALIGN, border=_BORDER)
+            for t in titles
+        ]
+    )
 
 
 # ---------------------------------------------------------------- the matrix
 
 
 def compliance_workbook(c: Compliance, *, title: str) -> bytes:
-    """The compliance matrix as an ``.xlsx`` (see the module's docstring)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = MATRIX_SHEET
-    _matrix(sheet, c, title)
+    """The compliance matrix as an ``.xlsx`` (see the module's docstring). Written row by row
+    (openpyxl's write-only mode): a region's 50 × 1,000 matrix is 50,000 cells, which a
+    workbook kept whole holds as objects until it is saved."""
+    book = Workbook(write_only=True)
+    _matrix(book.create_sheet(MATRIX_SHEET), c, title)
     _school_totals(book.create_sheet(SCHOOLS_SHEET), c, title)
     return _to_bytes(book)
 
 
 def _matrix(sheet: Worksheet, c: Compliance, title: str) -> None:
-    sheet["A1"] = title
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = f"По состоянию на {c.today:%d.%m.%Y}"
     schools = c.schools
     titles = ["№", "Решение", "Совещание", *(s.name for s in schools), "Исполнено", "Просрочено"]
-    _header(sheet, HEADER_ROW, titles)
     last_column = len(titles)
+    _start(
+        sheet,
+        [7, 60, 12, *(18 for _ in schools), 13, 12],
+        freeze=f"{get_column_letter(FIXED_COLUMNS + 1)}{HEADER_ROW + 1}",
+    )
+    _heading(sheet, title, f"По состоянию на {c.today:%d.%m.%Y}", titles)
 
     row = HEADER_ROW
-    for row, line in enumerate(matrix_rows(c), start=HEADER_ROW + 1):
+    top = Alignment(vertical="top")
+    for row, line in enumerate(matrix_rows(c), start=HEADER_ROW + 1):  # noqa: B007 - row: the last
         decision, totals = line.decision, line.counts
-        values: list[object] = [decision.number, shorten(decision.text), decision.meeting_date]
-        for column, value in enumerate(values, start=1):
-            target = sheet.cell(row=row, column=column, value=value)
-            target.alignment, target.border = _WRAP, _BORDER
-        sheet.cell(row=row, column=3).number_format = _DATE
-        for column, shown in enumerate(line.cells, start=FIXED_COLUMNS + 1):
-            target = sheet.cell(row=row, column=column, value=shown.text or None)
-            target.alignment, target.border = _WRAP, _BORDER
-            if shown.bucket is not None:
-                target.fill = fill(shown.bucket)
-        done = sheet.cell(row=row, column=last_column - 1, value=f"{totals.done} из {totals.total}")
-        overdue = sheet.cell(row=row, column=last_column, value=totals.overdue)
-        for target in (done, overdue):
-            target.border, target.alignment = _BORDER, Alignment(vertical="top")
-        if totals.overdue:
-            overdue.fill = fill(Bucket.OVERDUE)
-
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=FIXED_COLUMNS + 1)
+        cells = [
+            _cell(sheet, decision.number, alignment=_WRAP, border=_BORDER),
+            _cell(sheet, shorten(decision.text), alignment=_WRAP, border=_BORDER),
+            _cell(
+                sheet,
+                decision.meeting_date,
+                alignment=_WRAP,
+                border=_BORDER,
+                number_format=_DATE,
+            ),
+        ]
+        for shown in line.cells:
+            coloured = {"fill": fill(shown.bucket)} if shown.bucket is not None else {}
+            cells.append(
+                _cell(sheet, shown.text or None, alignment=_WRAP, border=_BORDER, **coloured)
+            )
+        cells.append(
+            _cell(sheet, f"{totals.done} из {totals.total}", alignment=top, border=_BORDER)
+        )
+        late = {"fill": fill(Bucket.OVERDUE)} if totals.overdue else {}
+        cells.append(_cell(sheet, totals.overdue, alignment=top, border=_BORDER, **late))
+        sheet.append(cells)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last_column)}{row}"
-    sheet.row_dimensions[HEADER_ROW].height = 45
-    _widths(sheet, [7, 60, 12, *(18 for _ in schools), 13, 12])
 
-    legend = row + 2
-    sheet.cell(row=legend, column=2, value="Условные обозначения").font = _BOLD
-    for offset, (bucket, label) in enumerate(LABELS.items(), start=1):
-        sheet.cell(row=legend + offset, column=1).fill = fill(bucket)
-        sheet.cell(row=legend + offset, column=1).border = _BORDER
-        sheet.cell(row=legend + offset, column=2, value=label)
-    sheet.cell(
-        row=legend + len(LABELS) + 1,
-        column=2,
-        value="Несколько поручений в ячейке (периодическое решение): «исполнено N из M»; "
-        "цвет — по худшему из статусов.",
+    sheet.append([])
+    sheet.append([None, _cell(sheet, "Условные обозначения", font=_BOLD)])
+    for bucket, label in LABELS.items():
+        sheet.append([_cell(sheet, fill=fill(bucket), border=_BORDER), label])
+    sheet.append(
+        [
+            None,
+            "Несколько поручений в ячейке (периодическое решение): «исполнено N из M»; "
+            "цвет — по худшему из статусов.",
+        ]
     )
 
 
@@ -155,18 +181,14 @@ def _count_values(counts: Counts) -> list[object]:
 
 
 def _school_totals(sheet: Worksheet, c: Compliance, title: str) -> None:
-    sheet["A1"] = title
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = f"Итоги по школам на {c.today:%d.%m.%Y}"
     titles = ["Школа", *_COUNT_TITLES, "Доля в срок", "Доля исполненных", "Доля просроченных"]
-    _header(sheet, HEADER_ROW, titles)
+    _start(sheet, [34, *(14 for _ in _COUNT_TITLES), 12, 14, 14], freeze=f"B{HEADER_ROW + 1}")
+    _heading(sheet, title, f"Итоги по школам на {c.today:%d.%m.%Y}", titles)
     rows: list[tuple[Sequence[object], Counts]] = [
         ([s.name], c.by_school.get(s.id, Counts())) for s in c.schools
     ]
     last = _count_rows(sheet, [*rows, (["Итого"], c.total)], shares=_matrix_shares)
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=2)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(titles))}{last - 1}"
-    _widths(sheet, [34, *(14 for _ in _COUNT_TITLES), 12, 14, 14])
 
 
 def _matrix_shares(counts: Counts) -> list[float]:
@@ -190,19 +212,26 @@ def _count_rows(
     rows: Sequence[tuple[Sequence[object], Counts]],
     *,
     shares: Callable[[Counts], list[float]],
+    dates: Sequence[int] = (),
 ) -> int:
-    """Write ``rows`` (leading cells, then the counts and their three shares) under the header,
-    the last one bold (the total); return the last row's number."""
+    """Append ``rows`` (leading cells, then the counts and their three shares) under the
+    header, the last one bold (the total), the columns ``dates`` (1-based) as dates; return
+    the last row's number."""
     row = HEADER_ROW
     for row, (lead, counts) in enumerate(rows, start=HEADER_ROW + 1):
         values = [*lead, *_count_values(counts), *shares(counts)]
+        last = row - HEADER_ROW == len(rows)
+        cells = []
         for column, value in enumerate(values, start=1):
-            target = sheet.cell(row=row, column=column, value=value)
-            target.border = _BORDER
+            style: dict[str, Any] = {"border": _BORDER}
             if column > len(values) - 3:
-                target.number_format = _PERCENT
-            if row - HEADER_ROW == len(rows):
-                target.font = _BOLD
+                style["number_format"] = _PERCENT
+            elif column in dates and not last:
+                style["number_format"] = _DATE
+            if last:
+                style["font"] = _BOLD
+            cells.append(_cell(sheet, value, **style))
+        sheet.append(cells)
     return row
 
 
@@ -213,16 +242,15 @@ def discipline_workbook(report: DisciplineReport) -> bytes:
     """The execution-discipline report: sheet «По школам» (place, school, counts, shares) and
     sheet «По решениям» (place, decision, its meeting's date, counts, shares), each ranked by
     the share done on time, with a total row."""
-    book = Workbook()
+    book = Workbook(write_only=True)
     title = (
         f"Исполнительская дисциплина за период с {report.start:%d.%m.%Y} по {report.end:%d.%m.%Y}"
     )
     _discipline_sheet(
-        book.active, "По школам", report, title=title, what=["Школа"], ranked=report.schools
+        book.create_sheet("По школам"), report, title=title, what=["Школа"], ranked=report.schools
     )
     _discipline_sheet(
-        book.create_sheet(),
-        "По решениям",
+        book.create_sheet("По решениям"),
         report,
         title=title,
         what=["Решение", "Совещание"],
@@ -233,19 +261,12 @@ def discipline_workbook(report: DisciplineReport) -> bytes:
 
 def _discipline_sheet(
     sheet: Worksheet,
-    name: str,
     report: DisciplineReport,
     *,
     title: str,
     what: Sequence[str],
     ranked: Sequence[DisciplineRow],
 ) -> None:
-    sheet.title = name
-    sheet["A1"] = title
-    sheet["A1"].font = _TITLE
-    sheet["A2"] = (
-        f"Поручения со сроком исполнения в периоде; по состоянию на {report.today:%d.%m.%Y}"
-    )
     titles = [
         "Место",
         *what,
@@ -254,8 +275,15 @@ def _discipline_sheet(
         "Доля с нарушением срока",
         "Доля просроченных",
     ]
-    _header(sheet, HEADER_ROW, titles)
     with_meeting = len(what) > 1
+    first = [8, 60, 12] if with_meeting else [8, 34]
+    _start(sheet, [*first, *(14 for _ in _COUNT_TITLES), 12, 14, 14], freeze=f"C{HEADER_ROW + 1}")
+    _heading(
+        sheet,
+        title,
+        f"Поручения со сроком исполнения в периоде; по состоянию на {report.today:%d.%m.%Y}",
+        titles,
+    )
 
     def lead(place: int | None, row_name: str, held: object) -> list[object]:
         return [place, row_name, held] if with_meeting else [place, row_name]
@@ -264,11 +292,7 @@ def _discipline_sheet(
         (lead(place, r.name, r.meeting_date), r.counts) for place, r in enumerate(ranked, start=1)
     ]
     total: tuple[Sequence[object], Counts] = (lead(None, "Итого", None), report.total)
-    last = _count_rows(sheet, [*rows, total], shares=_discipline_shares)
-    if with_meeting:
-        for row in range(HEADER_ROW + 1, last):
-            sheet.cell(row=row, column=3).number_format = _DATE
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
+    last = _count_rows(
+        sheet, [*rows, total], shares=_discipline_shares, dates=(3,) if with_meeting else ()
+    )
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(titles))}{last - 1}"
-    first = [8, 60, 12] if with_meeting else [8, 34]
-    _widths(sheet, [*first, *(14 for _ in _COUNT_TITLES), 12, 14, 14])
