@@ -190,8 +190,23 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Production web process: no migration (compose runs ``tracker migrate`` first), no demo."""
+    """Production web process: no migration (compose runs ``tracker migrate`` first), no demo.
+    With ``--workers N`` (N > 1) uvicorn's supervisor runs N processes on one socket, one core
+    each: a page is CPU-bound Python (templates, rows), so one process uses one core."""
     _check_port_free(args.host, args.port)
+    if args.workers > 1:
+        # Blocks this (idle) loop until a signal stops the supervisor; the workers are spawned,
+        # each with its own event loop, application and connection pool.
+        uvicorn.run(
+            "tracker.web.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=True,
+            server_header=False,
+        )
+        return INTERRUPTED
     await _serve(args.host, args.port, settings, behind_proxy=True)
     return 0
 
@@ -313,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="production web process: serve only (run `tracker migrate` before)",
     )
     _add_listen_options(serve)
+    serve.add_argument(
+        "--workers",
+        type=_count,
+        default=os.environ.get("WEB_CONCURRENCY") or "1",
+        help="web processes sharing the port, one per core (WEB_CONCURRENCY, default 1)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="apply the migrations to DATABASE_URL")

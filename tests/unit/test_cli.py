@@ -234,3 +234,33 @@ def test_run_loads_the_demo_once_and_always_prints_its_logins(tmp_path: Path) ->
     second = serve_until_healthy(tmp_path, "run")
     assert users(tmp_path) == loaded
     assert [line.split() for line in second.splitlines() if "@" in line] == logins
+
+
+def test_serve_with_two_workers_runs_two_processes_on_one_port(migrated: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(TRACKER), "serve", "--port", str(port), "--workers", "2"],
+        env=_environment(migrated),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for_health(port, process)
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        # two web processes (uvicorn's spawn start also leaves its resource tracker)
+        web = [
+            pid
+            for pid in children
+            if "multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_text()
+            and "resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        assert len(web) == 2
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130
+    assert not any(Path(f"/proc/{pid}").exists() for pid in web)
