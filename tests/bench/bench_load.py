@@ -15,12 +15,13 @@ seed``'s district: 24 meetings of 50 decisions, reports and extension requests i
   two jobs over the district (a follow-up compile and the .xlsx matrix of a 50 × 1,000
   meeting) ≤ 200 MB, beside the same process idle.
 
-The app runs as production runs it: ``tracker serve --workers 2`` (two uvicorn processes) against a throwaway
-PostgreSQL cluster, ``celery -A workers.celery_app worker`` against a real ``redis-server``; the
-load comes from ``tests.bench.load_client``, a process of its own, over loopback. The school
-users (``SCHOOL_USERS`` of them) and the head sign in through the login form first (argon2 with
-the production cost: the logins are not timed, and the web process's peak is read both with
-them and without, ``/proc/<pid>/clear_refs`` resetting it after they are done).
+The app runs as production runs it: ``tracker serve --workers 2`` (two uvicorn processes)
+against a throwaway PostgreSQL cluster, ``celery -A workers.celery_app worker`` against a real
+``redis-server``; the load comes from ``tests.bench.load_client``, a process of its own, over
+loopback. The school users (``SCHOOL_USERS`` of them) and the head sign in through the login
+form first (argon2 with the production cost: the logins are not timed, and the web processes'
+peak is read both with them and without, ``/proc/<pid>/clear_refs`` resetting it after they
+are done).
 
 ``run`` starts this module in a child process (``python -m tests.bench.bench_load``): tracker
 reads ``DATABASE_URL`` once per process, and ``make bench`` imports tracker before this runs.
