@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tracker import db
-from tracker.accounts.roles import Actor, Permission
+from tracker.accounts.roles import Actor, Permission, Role
 from tracker.assignments.tables import Assignment
 from tracker.errors import NotFoundError
 from tracker.followup.documents import AgendaDocument, AgendaEntry, AnnexRow, agenda_docx
@@ -32,8 +32,9 @@ class DocumentFile:
 
 
 async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
-    """The agenda of the meeting; with a compiled follow-up, its annex from the frozen snapshot."""
-    actor.require(Permission.SEE_ALL_SCHOOLS)
+    """The agenda of the meeting; with a compiled follow-up, its annex from the frozen snapshot.
+    The department's (head and secretary), as the meeting is."""
+    actor.require(Permission.MANAGE_MEETINGS)
     meeting = await meeting_row(meeting_id)
     items = await (
         AgendaItem.select(AgendaItem.title, AgendaItem.speakers)
@@ -73,7 +74,10 @@ async def agenda_document(actor: Actor, meeting_id: int) -> DocumentFile:
 
 
 async def extract_document(actor: Actor, meeting_id: int, school_id: int) -> DocumentFile:
-    """«Выписка из протокола» for one school: a school user gets their own school's only."""
+    """«Выписка из протокола» for one school: the department's, and a school user's of their
+    own school only (another school's is a 404)."""
+    if actor.role is not Role.SCHOOL:
+        actor.require(Permission.MANAGE_MEETINGS)
     actor.require_school(school_id)
     meeting = await meeting_row(meeting_id)
     school = await School.select(School.short_name).where(School.id == school_id).first()

@@ -28,6 +28,7 @@ from litestar import Litestar
 from tests.conftest import empty_database
 from tests.support.http import PASSWORD, ApiClient, PageClient
 from tests.support.querycount import QueryLog, count_queries
+from tests.support.routes import PARAM, app_routes
 from tracker import clock
 from tracker.accounts import services as accounts
 from tracker.accounts.roles import Actor
@@ -78,12 +79,9 @@ Empty: every page sends the same number."""
 
 
 def _get_pages(app: Litestar) -> list[str]:
-    found = set()
-    for route in app.routes:
-        handlers = getattr(route, "route_handlers", [])
-        if any("GET" in h.http_methods for h in handlers) and not NOT_PAGES.search(route.path):
-            found.add(route.path)
-    return sorted(found)
+    return sorted(
+        {r.path for r in app_routes(app) if r.method == "GET" and not NOT_PAGES.search(r.path)}
+    )
 
 
 PAGES = _get_pages(create_app())
@@ -102,7 +100,6 @@ def _visits() -> list[tuple[str, str, bool]]:
 
 
 VISITS = _visits()
-PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 @dataclass(frozen=True)
