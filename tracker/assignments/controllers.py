@@ -16,7 +16,8 @@ import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -47,6 +48,13 @@ from tracker.web.auth import CurrentActor
 from tracker.web.downloads import attachment
 from tracker.web.forms import Form
 from tracker.web.guards import roles_only
+from tracker.web.openapi import (
+    UPLOAD_ERROR_RESPONSES,
+    ApiController,
+    PathId,
+    QueryId,
+    error_response,
+)
 from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
 from tracker.web.templating import ru_date
 
@@ -281,7 +289,7 @@ class AssignmentPagesController(Controller):
 
     @get("/assignments/{assignment_id:int}")
     async def detail(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> Template:
         context = await _detail_context(actor, assignment_id)
         return page(
@@ -324,14 +332,14 @@ class AssignmentPagesController(Controller):
 
     @post("/assignments/{assignment_id:int}/start")
     async def start(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> Template | Redirect:
         await assignments.start(actor, assignment_id)
         return await self._changed(request, actor, assignment_id, "Поручение принято в работу.")
 
     @post("/assignments/{assignment_id:int}/reports")
     async def report(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> Template | Redirect:
         data = await request.form()
         form = Form(data)
@@ -367,7 +375,7 @@ class AssignmentPagesController(Controller):
 
     @post("/assignments/{assignment_id:int}/extension-requests")
     async def request_extension(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         due_on = form.date("due_on", required=True)
@@ -386,13 +394,13 @@ class AssignmentPagesController(Controller):
 
     @post("/assignments/{assignment_id:int}/accept")
     async def accept(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> Template | Redirect:
         return await self._review(request, actor, assignment_id, accept=True)
 
     @post("/assignments/{assignment_id:int}/return")
     async def return_for_rework(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> Template | Redirect:
         return await self._review(request, actor, assignment_id, accept=False)
 
@@ -449,13 +457,13 @@ class AssignmentPagesController(Controller):
 
     @post("/extension-requests/{request_id:int}/approve")
     async def approve_extension(
-        self, request: AnyRequest, actor: CurrentActor, request_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, request_id: PathId
     ) -> Template | Redirect:
         return await self._decide(request, actor, request_id, approve=True)
 
     @post("/extension-requests/{request_id:int}/reject")
     async def reject_extension(
-        self, request: AnyRequest, actor: CurrentActor, request_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, request_id: PathId
     ) -> Template | Redirect:
         return await self._decide(request, actor, request_id, approve=False)
 
@@ -504,7 +512,7 @@ class AssignmentPagesController(Controller):
     # ------------------------------------------------------------ files
 
     @get("/files/{file_id:int}")
-    async def download(self, actor: CurrentActor, file_id: FromPath[int]) -> Response[bytes]:
+    async def download(self, actor: CurrentActor, file_id: PathId) -> Response[bytes]:
         """A report's file as an attachment, under its original name."""
         found = await assignments.open_file(actor, file_id)
         return file_response(found)
@@ -564,7 +572,7 @@ async def _report_input(request: AnyRequest) -> tuple[str, list[str], list[Uploa
     raise HTTPException(status_code=415, detail="Ожидается JSON или multipart/form-data.")
 
 
-class AssignmentApiController(Controller):
+class AssignmentApiController(ApiController):
     path = "/api/v1"
     tags = ["assignments"]  # noqa: RUF012 - Litestar's declaration style
 
@@ -572,8 +580,8 @@ class AssignmentApiController(Controller):
     async def list_assignments(
         self,
         actor: CurrentActor,
-        school_id: FromQuery[int | None] = None,
-        decision_id: FromQuery[int | None] = None,
+        school_id: QueryId = None,
+        decision_id: QueryId = None,
         status: FromQuery[Status | None] = None,
     ) -> list[AssignmentSummaryOut]:
         """Assignments, most urgent first. A school user sees only their own school's."""
@@ -584,13 +592,13 @@ class AssignmentApiController(Controller):
 
     @get("/assignments/{assignment_id:int}")
     async def get_assignment(
-        self, actor: CurrentActor, assignment_id: FromPath[int]
+        self, actor: CurrentActor, assignment_id: PathId
     ) -> AssignmentDetailOut:
         """One assignment with its decision, reports, extension requests and history."""
         return detail_out(await assignments.get_assignment(actor, assignment_id))
 
     @post("/assignments/{assignment_id:int}/start", status_code=200)
-    async def start(self, actor: CurrentActor, assignment_id: FromPath[int]) -> AssignmentDetailOut:
+    async def start(self, actor: CurrentActor, assignment_id: PathId) -> AssignmentDetailOut:
         """The school takes the assignment into work («Приступить к исполнению»)."""
         await assignments.start(actor, assignment_id)
         return detail_out(await assignments.get_assignment(actor, assignment_id))
@@ -599,9 +607,10 @@ class AssignmentApiController(Controller):
         "/assignments/{assignment_id:int}/reports",
         status_code=201,
         operation_class=ReportUploadOperation,
+        responses=UPLOAD_ERROR_RESPONSES,
     )
     async def report(
-        self, request: AnyRequest, actor: CurrentActor, assignment_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, assignment_id: PathId
     ) -> ReportOut:
         """Report completion: ``{"text", "links"?}`` as JSON, or multipart with ``files``.
         The assignment goes to review. 413 when a file is over the limit."""
@@ -616,7 +625,7 @@ class AssignmentApiController(Controller):
     async def accept(
         self,
         actor: CurrentActor,
-        assignment_id: FromPath[int],
+        assignment_id: PathId,
         data: JSONBody[ReviewIn | None] = None,
     ) -> AssignmentDetailOut:
         """«Снять с контроля»: accept the report on review (409 when there is none)."""
@@ -627,7 +636,7 @@ class AssignmentApiController(Controller):
     async def return_for_rework(
         self,
         actor: CurrentActor,
-        assignment_id: FromPath[int],
+        assignment_id: PathId,
         data: JSONBody[ReviewIn | None] = None,
     ) -> AssignmentDetailOut:
         """«Вернуть на доработку»: the comment says what to redo (422 without it)."""
@@ -640,7 +649,7 @@ class AssignmentApiController(Controller):
     async def request_extension(
         self,
         actor: CurrentActor,
-        assignment_id: FromPath[int],
+        assignment_id: PathId,
         data: JSONBody[ExtensionRequestIn],
     ) -> ExtensionRequestOut:
         """Ask for a later due date (one pending request at a time: 409 for a second)."""
@@ -654,7 +663,7 @@ class AssignmentApiController(Controller):
     async def approve_extension(
         self,
         actor: CurrentActor,
-        request_id: FromPath[int],
+        request_id: PathId,
         data: JSONBody[ExtensionDecisionIn | None] = None,
     ) -> AssignmentDetailOut:
         """Approve: the assignment's due date moves (the old one stays in the request and
@@ -668,7 +677,7 @@ class AssignmentApiController(Controller):
     async def reject_extension(
         self,
         actor: CurrentActor,
-        request_id: FromPath[int],
+        request_id: PathId,
         data: JSONBody[ExtensionDecisionIn | None] = None,
     ) -> AssignmentDetailOut:
         """Reject: the due date stays. Answers the assignment."""
@@ -677,7 +686,18 @@ class AssignmentApiController(Controller):
         )
         return detail_out(await assignments.get_assignment(actor, assignment_id))
 
-    @get("/files/{file_id:int}")
-    async def download(self, actor: CurrentActor, file_id: FromPath[int]) -> Response[bytes]:
+    @get(
+        "/files/{file_id:int}",
+        responses={
+            200: ResponseSpec(
+                data_container=bytes,
+                generate_examples=False,
+                media_type="*/*",
+                description="The file, of the type it was uploaded with, as an attachment",
+            ),
+            410: error_response(410),
+        },
+    )
+    async def download(self, actor: CurrentActor, file_id: PathId) -> Response[bytes]:
         """A report's file (the ``url`` of a report's file), as an attachment."""
         return file_response(await assignments.open_file(actor, file_id))

@@ -260,6 +260,7 @@ REPORT_REQUEST_BODY = RequestBody(
                         description="Ссылки http:// или https://.",
                     ),
                 },
+                additional_properties=False,
             )
         ),
         "multipart/form-data": OpenAPIMediaType(

@@ -19,6 +19,7 @@ from tracker import clock
 from tracker.attention import services
 from tracker.web.auth import CurrentActor
 from tracker.web.errors import not_authorized
+from tracker.web.openapi import ApiController
 from tracker.web.rendering import fragment, is_htmx
 
 
@@ -52,7 +53,7 @@ class AttentionController(Controller):
         return fragment("attention/_badge.html", {"attention": found})
 
 
-class AttentionApiController(Controller):
+class AttentionApiController(ApiController):
     path = "/api/v1"
     tags = ["attention"]  # noqa: RUF012 - Litestar's declaration style
 

@@ -8,7 +8,6 @@ pages: any other role gets 403 (the services check the permission again).
 from __future__ import annotations
 
 from litestar import Controller, get
-from litestar.params import FromPath
 from litestar.response import Template
 
 from tracker import clock
@@ -16,6 +15,7 @@ from tracker.accounts.roles import Permission
 from tracker.charts import services
 from tracker.web.auth import CurrentActor
 from tracker.web.guards import requires
+from tracker.web.openapi import PathId
 from tracker.web.rendering import AnyRequest, page
 
 
@@ -26,7 +26,7 @@ class ChartPagesController(Controller):
 
     @get("/meetings/{meeting_id:int}/charts")
     async def meeting_charts(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template:
         charts = await services.meeting_charts(actor, meeting_id, today=clock.today())
         return page(

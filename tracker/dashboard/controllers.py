@@ -6,7 +6,6 @@ fragments) for the head and the secretary; any other role gets 403 (the services
 from __future__ import annotations
 
 from litestar import Controller, get
-from litestar.params import FromPath
 from litestar.response import Template
 
 from tracker import clock
@@ -24,6 +23,7 @@ from tracker.exports.cells import LABELS, shorten
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import PathId
 from tracker.web.rendering import AnyRequest, Context, page
 from tracker.web.templating import ru_date
 
@@ -108,9 +108,7 @@ class DashboardController(Controller):
         )
 
     @get("/schools/{school_id:int}")
-    async def school(
-        self, request: AnyRequest, actor: CurrentActor, school_id: FromPath[int]
-    ) -> Template:
+    async def school(self, request: AnyRequest, actor: CurrentActor, school_id: PathId) -> Template:
         card = await services.school_card(actor, school_id, today=clock.today())
         return page(
             request, "dashboard/school.html", {"card": card}, fragment="dashboard/_school.html"

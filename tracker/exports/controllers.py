@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -28,6 +27,7 @@ from tracker.web.auth import CurrentActor
 from tracker.web.downloads import attachment
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import ApiController, PathId
 from tracker.web.rendering import AnyRequest, Context, fragment, is_htmx, page
 
 
@@ -66,14 +66,12 @@ class MatrixPagesController(Controller):
     include_in_schema = False
 
     @get("/{meeting_id:int}/compliance.xlsx")
-    async def compliance_xlsx(
-        self, actor: CurrentActor, meeting_id: FromPath[int]
-    ) -> Response[bytes]:
+    async def compliance_xlsx(self, actor: CurrentActor, meeting_id: PathId) -> Response[bytes]:
         return await _matrix_xlsx(actor, meeting_id)
 
     @post("/{meeting_id:int}/compliance.xlsx/job", status_code=200)
     async def compliance_xlsx_job(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template | Redirect | Response[None]:
         """«Сформировать .xlsx»: a large district's workbook is made in the background (the
         progress bar, then the download); a small one is downloaded at once."""
@@ -90,7 +88,7 @@ class MatrixPagesController(Controller):
         return Redirect(path=f"/jobs/{job.id}", status_code=303)
 
     @get("/{meeting_id:int}/compliance/print")
-    async def compliance_print(self, actor: CurrentActor, meeting_id: FromPath[int]) -> Template:
+    async def compliance_print(self, actor: CurrentActor, meeting_id: PathId) -> Template:
         found = await exports.meeting_matrix(actor, meeting_id, today=clock.today())
         context = {
             "matrix": found,
@@ -134,7 +132,7 @@ class ReportPagesController(Controller):
         return xlsx_response(discipline_workbook(report), exports.discipline_filename(report))
 
 
-class ExportApiController(Controller):
+class ExportApiController(ApiController):
     path = "/api/v1"
     tags = ["meetings"]  # noqa: RUF012 - Litestar's declaration style
     guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
@@ -144,9 +142,7 @@ class ExportApiController(Controller):
         media_type=MEDIA_TYPE,
         response_description="The compliance matrix as an .xlsx workbook",
     )
-    async def compliance_xlsx(
-        self, actor: CurrentActor, meeting_id: FromPath[int]
-    ) -> Response[bytes]:
+    async def compliance_xlsx(self, actor: CurrentActor, meeting_id: PathId) -> Response[bytes]:
         """The compliance matrix of the meeting's decisions (decision × school, statuses in
         Russian and in colour, totals per school on a second sheet) as ``.xlsx``."""
         return await _matrix_xlsx(actor, meeting_id)

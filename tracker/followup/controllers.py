@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -28,6 +28,7 @@ from tracker.meetings.services import MAX_TEXT
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import ApiController, PathId
 from tracker.web.rendering import AnyRequest, Context, form_result, fragment, is_htmx, page
 
 PROPOSALS = [(k.value, label) for k, label in PROPOSAL_LABELS.items()]
@@ -100,7 +101,7 @@ class FollowUpPagesController(Controller):
 
     @get("/meetings/{meeting_id:int}/follow-up")
     async def section(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template:
         """The page, or (htmx, from the meeting page) only its section. With ``?job=`` while
         that compile runs: its progress (htmx: only the bar, polled); once it ends, the section
@@ -124,7 +125,7 @@ class FollowUpPagesController(Controller):
 
     @post("/meetings/{meeting_id:int}/follow-up", status_code=200)
     async def compile(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         speaker = form.text("speaker", max_length=followup.MAX_SPEAKER)
@@ -173,7 +174,7 @@ class FollowUpPagesController(Controller):
 
     @post("/follow-up-items/{item_id:int}", status_code=200)
     async def update_proposal(
-        self, request: AnyRequest, actor: CurrentActor, item_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, item_id: PathId
     ) -> Template | Redirect:
         """One proposal, from the form of its row: the row for htmx, the page without JS."""
         meeting_id = await followup.meeting_of_item(actor, item_id)
@@ -217,7 +218,7 @@ class FollowUpPagesController(Controller):
 
     @post("/follow-ups/{follow_up_id:int}/adopt", status_code=200)
     async def adopt(
-        self, request: AnyRequest, actor: CurrentActor, follow_up_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, follow_up_id: PathId
     ) -> Template | Redirect:
         current = await followup.get_follow_up_by_id(actor, follow_up_id)
         form = Form(await request.form())
@@ -244,7 +245,7 @@ class FollowUpPagesController(Controller):
         )
 
 
-class FollowUpApiController(Controller):
+class FollowUpApiController(ApiController):
     path = "/api/v1"
     tags = ["follow-up"]  # noqa: RUF012 - Litestar's declaration style
     guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
@@ -253,7 +254,7 @@ class FollowUpApiController(Controller):
     async def compile(
         self,
         actor: CurrentActor,
-        meeting_id: FromPath[int],
+        meeting_id: PathId,
         data: JSONBody[FollowUpIn | None] = None,
     ) -> FollowUpOut:
         """Compile the meeting's question «О ходе исполнения решений совещаний от …»: the
@@ -272,7 +273,7 @@ class FollowUpApiController(Controller):
         return FollowUpOut.of(view)
 
     @get("/meetings/{meeting_id:int}/follow-up")
-    async def get(self, actor: CurrentActor, meeting_id: FromPath[int]) -> FollowUpOut:
+    async def get(self, actor: CurrentActor, meeting_id: PathId) -> FollowUpOut:
         """The compiled follow-up as it was frozen, with the proposals as they stand; 404
         before it is compiled."""
         view = await followup.get_follow_up(actor, meeting_id)
@@ -282,7 +283,7 @@ class FollowUpApiController(Controller):
 
     @post("/follow-up-items/{item_id:int}", status_code=200)
     async def update_proposal(
-        self, actor: CurrentActor, item_id: FromPath[int], data: JSONBody[ProposalIn]
+        self, actor: CurrentActor, item_id: PathId, data: JSONBody[ProposalIn]
     ) -> FollowUpItemOut:
         """Change one proposal before adoption (409 after). ``extend_to`` before the
         meeting's date, or missing for extend and instruct: 422."""
@@ -296,7 +297,7 @@ class FollowUpApiController(Controller):
         return FollowUpItemOut.of(item)
 
     @post("/follow-ups/{follow_up_id:int}/adopt", status_code=200)
-    async def adopt(self, actor: CurrentActor, follow_up_id: FromPath[int]) -> FollowUpOut:
+    async def adopt(self, actor: CurrentActor, follow_up_id: PathId) -> FollowUpOut:
         """The meeting adopted the proposals: each becomes a decision of the meeting under the
         follow-up's agenda item; extend and instruct assign the new decision to the schools
         that had not done the old one, and take the old one off control. Once only: 409."""

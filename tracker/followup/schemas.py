@@ -16,6 +16,7 @@ import msgspec
 from tracker.followup.services import MAX_SPEAKER, FollowUpItemView, FollowUpView
 from tracker.followup.snapshot import ProposalKind
 from tracker.meetings.services import MAX_TEXT
+from tracker.web.openapi import Id
 
 
 class FollowUpIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -24,7 +25,7 @@ class FollowUpIn(msgspec.Struct, forbid_unknown_fields=True):
     Recompiling a follow-up not yet adopted replaces it."""
 
     as_of: dt.date | None = None
-    decision_ids: list[int] | None = None
+    decision_ids: list[Id] | None = None
     speaker: Annotated[str, msgspec.Meta(max_length=MAX_SPEAKER)] = ""
 
 

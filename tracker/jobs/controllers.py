@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Response, get
-from litestar.params import FromPath
 from litestar.response import Template
 
 from tracker.jobs import services as jobs
 from tracker.web.auth import CurrentActor
 from tracker.web.downloads import attachment
+from tracker.web.openapi import PathId
 from tracker.web.rendering import AnyRequest, Context, is_htmx, page
 
 REFRESH_SECONDS = 2
@@ -49,13 +49,11 @@ class JobPagesController(Controller):
     include_in_schema = False
 
     @get("/{job_id:int}")
-    async def show(
-        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[int]
-    ) -> Template:
+    async def show(self, request: AnyRequest, actor: CurrentActor, job_id: PathId) -> Template:
         job = await jobs.get(actor, job_id)
         return job_page(request, job, PAGE, job_context(job))
 
     @get("/{job_id:int}/result")
-    async def result(self, actor: CurrentActor, job_id: FromPath[int]) -> Response[bytes]:
+    async def result(self, actor: CurrentActor, job_id: PathId) -> Response[bytes]:
         found = await jobs.result_file(actor, job_id)
         return attachment(found.name, found.media_type, found.data)

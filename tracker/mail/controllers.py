@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import ResponseHeader
-from litestar.params import FromPath, FromQuery, Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -23,6 +23,7 @@ from tracker.mail import outbox
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import MAX_ID, ApiController, PathId
 from tracker.web.rendering import AnyRequest, Context, back_to, fragment, is_htmx, page
 
 LIST_URL = "/admin/outbox"
@@ -99,7 +100,7 @@ class OutboxAdminController(Controller):
 
     @get("/{message_id:int}")
     async def message_page(
-        self, request: AnyRequest, actor: CurrentActor, message_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, message_id: PathId
     ) -> Template:
         """One message: its headers, the text, the HTML version shown inert."""
         context: Context = {"m": await outbox.get_message(actor, message_id)}
@@ -107,7 +108,7 @@ class OutboxAdminController(Controller):
 
     @post("/{message_id:int}/retry")
     async def retry(
-        self, request: AnyRequest, actor: CurrentActor, message_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, message_id: PathId
     ) -> Template | Redirect:
         """Queue a failed message again (409 for any other). htmx gets the row back, a plain
         form a redirect to where it came from."""
@@ -171,7 +172,7 @@ def _message_out(m: outbox.MessageView) -> OutboxMessageOut:
     )
 
 
-class OutboxApiController(Controller):
+class OutboxApiController(ApiController):
     path = "/api/v1"
     tags = ["outbox"]  # noqa: RUF012 - Litestar's declaration style
 
@@ -193,7 +194,7 @@ class OutboxApiController(Controller):
         limit: Annotated[
             int, Parameter(ge=1, le=outbox.MAX_LIMIT, description="Messages per answer.")
         ] = 100,
-        offset: Annotated[int, Parameter(ge=0, description="Messages to skip.")] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_ID, description="Messages to skip.")] = 0,
     ) -> Response[list[OutboxMessageOut]]:
         """Every message the system queued, newest first (admin only), in embedded mode and
         with SMTP alike. ``to`` is one address, matched whole in any letter case. The total

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
@@ -35,6 +35,7 @@ from tracker.schools.services import AllSchools, ChosenSchools, GroupOfSchools, 
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import ApiController, PathId
 from tracker.web.rendering import AnyRequest, Context, form_result, is_htmx, page
 from tracker.web.templating import plural_ru
 
@@ -239,14 +240,14 @@ class MeetingPagesController(Controller):
 
     @get("/{meeting_id:int}")
     async def meeting(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template:
         context = await _meeting_context(actor, meeting_id)
         return page(request, "meetings/meeting.html", context, fragment="meetings/_decisions.html")
 
     @post("/{meeting_id:int}/agenda", status_code=200)
     async def add_agenda_item(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = {"title": form.text("title", max_length=5000), "speakers": form.text("speakers")}
@@ -273,7 +274,7 @@ class MeetingPagesController(Controller):
 
     @post("/{meeting_id:int}/decisions", status_code=200)
     async def add_decision(
-        self, request: AnyRequest, actor: CurrentActor, meeting_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, meeting_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         values, draft, agenda_item_id = _decision_form(form)
@@ -319,14 +320,14 @@ class DecisionPagesController(Controller):
 
     @get("/{decision_id:int}")
     async def decision(
-        self, request: AnyRequest, actor: CurrentActor, decision_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, decision_id: PathId
     ) -> Template:
         context = await _decision_context(actor, decision_id)
         return page(request, "meetings/decision.html", context, fragment="meetings/_schools.html")
 
     @post("/{decision_id:int}/assignments", status_code=200)
     async def assign(
-        self, request: AnyRequest, actor: CurrentActor, decision_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, decision_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         values, target = _assign_form(form)
@@ -356,7 +357,7 @@ class DecisionPagesController(Controller):
         guards=[requires(Permission.REVIEW)],
     )
     async def remove_from_control(
-        self, request: AnyRequest, actor: CurrentActor, decision_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, decision_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = {"comment": form.text("comment", max_length=meetings.MAX_TEXT)}
@@ -382,7 +383,7 @@ class DecisionPagesController(Controller):
 # ---------------------------------------------------------------------------- JSON API
 
 
-class MeetingApiController(Controller):
+class MeetingApiController(ApiController):
     path = "/api/v1"
     tags = ["meetings"]  # noqa: RUF012 - Litestar's declaration style
     guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
@@ -402,14 +403,14 @@ class MeetingApiController(Controller):
         return MeetingCreatedOut.of(await meetings.create_meeting(actor, data.to_draft()))
 
     @get("/meetings/{meeting_id:int}")
-    async def get_meeting(self, actor: CurrentActor, meeting_id: FromPath[int]) -> MeetingOut:
+    async def get_meeting(self, actor: CurrentActor, meeting_id: PathId) -> MeetingOut:
         """The meeting with its agenda and decisions; each decision with its deadline and the
         progress of its assignments."""
         return MeetingOut.of(await meetings.meeting_page(actor, meeting_id))
 
     @post("/decisions/{decision_id:int}/assignments")
     async def assign(
-        self, actor: CurrentActor, decision_id: FromPath[int], data: JSONBody[AssignIn]
+        self, actor: CurrentActor, decision_id: PathId, data: JSONBody[AssignIn]
     ) -> list[AssignmentOut]:
         """One assignment per school addressed. A school that already has one for this
         decision keeps it (returned with ``created: false``). A decision of a kind that needs
@@ -425,7 +426,7 @@ class MeetingApiController(Controller):
     async def remove_from_control(
         self,
         actor: CurrentActor,
-        decision_id: FromPath[int],
+        decision_id: PathId,
         data: JSONBody[RemoveFromControlIn | None] = None,
     ) -> DecisionOut:
         """«Снять решение с контроля» (the head only): an ongoing obligation ends, a periodic

@@ -30,6 +30,7 @@ from tracker.meetings.services import (
     MeetingView,
 )
 from tracker.schools.services import AllSchools, ChosenSchools, GroupOfSchools, SchoolTarget
+from tracker.web.openapi import Id
 
 # ---------------------------------------------------------------- in
 
@@ -118,7 +119,7 @@ class MeetingIn(msgspec.Struct, kw_only=True):
 
 
 class GroupRef(msgspec.Struct, forbid_unknown_fields=True):
-    group: int
+    group: Id
     """The id of a group of schools (``GET /api/v1/school-groups``)."""
 
 
@@ -127,7 +128,7 @@ class AssignIn(msgspec.Struct, forbid_unknown_fields=True):
     ``{"group": id}``. Without ``due_on`` the decision's deadline applies, else the
     department's default term."""
 
-    schools: Literal["all"] | list[int] | GroupRef
+    schools: Literal["all"] | list[Id] | GroupRef
     due_on: dt.date | None = None
 
     def target(self) -> SchoolTarget:

@@ -17,7 +17,6 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
 from litestar.plugins.flash import flash
 from litestar.plugins.htmx import ClientRedirect
 from litestar.response import Redirect, Template
@@ -36,6 +35,7 @@ from tracker.protocols.schemas import ParsedProtocolOut, ParseOperation, ParseTe
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import UPLOAD_ERROR_RESPONSES, ApiController, PathId
 from tracker.web.rendering import AnyRequest, Context, fragment, is_htmx, page
 from tracker.web.templating import plural_ru
 
@@ -303,9 +303,7 @@ class ProtocolImportController(Controller):
         return _review(request, _review_context(preview))
 
     @get("/jobs/{job_id:int}")
-    async def parsed(
-        self, request: AnyRequest, actor: CurrentActor, job_id: FromPath[int]
-    ) -> Template:
+    async def parsed(self, request: AnyRequest, actor: CurrentActor, job_id: PathId) -> Template:
         """A large file's parse: its progress while it runs, then the review of its draft as
         after any upload (or the upload form with the reason it failed)."""
         job = await jobs.get(actor, job_id)
@@ -383,7 +381,7 @@ async def _parse_request(request: AnyRequest, actor: CurrentActor) -> ParsedProt
     raise HTTPException(status_code=415, detail="Ожидается JSON или multipart/form-data.")
 
 
-class ProtocolApiController(Controller):
+class ProtocolApiController(ApiController):
     path = "/api/v1/protocols"
     tags = ["protocols"]  # noqa: RUF012 - Litestar's declaration style
     guards = [requires(Permission.MANAGE_MEETINGS)]  # noqa: RUF012 - Litestar's declaration style
@@ -393,6 +391,7 @@ class ProtocolApiController(Controller):
         status_code=200,
         operation_class=ParseOperation,
         request_max_body_size=BODY_LIMIT,
+        responses=UPLOAD_ERROR_RESPONSES,
     )
     async def parse(self, request: AnyRequest, actor: CurrentActor) -> ParsedProtocolOut:
         """Parse a protocol: ``{"text"}`` as JSON, or a multipart ``file`` (.txt, .md, .docx)

@@ -106,6 +106,7 @@ PARSE_REQUEST_BODY = RequestBody(
                 properties={
                     "text": Schema(type=OpenAPIType.STRING, description="Текст протокола."),
                 },
+                additional_properties=False,
             )
         ),
         "multipart/form-data": OpenAPIMediaType(

@@ -21,6 +21,7 @@ from tracker.settings import get_settings
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import ApiController
 from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 PAGE_URL = "/admin/reminders"
@@ -166,7 +167,7 @@ class ReminderPolicyOut(msgspec.Struct):
         return cls(**asdict(policy) | {"before_working_days": list(policy.before_working_days)})
 
 
-class ReminderPolicyApiController(Controller):
+class ReminderPolicyApiController(ApiController):
     path = "/api/v1/reminder-policy"
     tags = ["reminders"]  # noqa: RUF012 - Litestar's declaration style
     guards = [requires(Permission.ADMINISTER)]  # noqa: RUF012 - Litestar's declaration style

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 from litestar.response import Redirect, Template
 
 from tracker.accounts.roles import Actor, Permission
@@ -18,6 +18,7 @@ from tracker.schools import services as schools
 from tracker.web.auth import CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import ApiController, PathId
 from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 
@@ -100,7 +101,7 @@ class SchoolAdminController(Controller):
 
     @get("/{school_id:int}")
     async def edit_page(
-        self, request: AnyRequest, actor: CurrentActor, school_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, school_id: PathId
     ) -> Template:
         context = await _school_edit_context(actor, school_id)
         return page(
@@ -109,7 +110,7 @@ class SchoolAdminController(Controller):
 
     @post("/{school_id:int}")
     async def save(
-        self, request: AnyRequest, actor: CurrentActor, school_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, school_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = _school_values(form)
@@ -183,7 +184,7 @@ class GroupAdminController(Controller):
 
     @post("/{group_id:int}")
     async def rename(
-        self, request: AnyRequest, actor: CurrentActor, group_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, group_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         name = form.text("name", max_length=200)
@@ -240,7 +241,7 @@ def _school_out(school: schools.SchoolView) -> SchoolOut:
     )
 
 
-class SchoolApiController(Controller):
+class SchoolApiController(ApiController):
     path = "/api/v1"
     tags = ["schools"]  # noqa: RUF012 - Litestar's declaration style
 

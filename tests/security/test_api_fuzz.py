@@ -1,0 +1,212 @@
+"""API fuzzing: schemathesis generates requests from /schema/openapi.json and sends them to
+the app in process, as each role (and as nobody), over a district where the ids in paths name
+real objects. Every answer must be no server error, of a documented status code and content
+type, with a body that matches its documented schema; invalid input must be refused (4xx).
+
+Failures are collected, not raised, so that one run lists all of them (each with a curl line
+to reproduce it) and hypothesis spends no time shrinking. In CI (``CI=true``) the examples are
+derived from the test (tests/conftest.py), so a run is repeatable.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable
+from schemathesis import Case, GenerationMode, Response
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.security.fuzz_world import FuzzWorld, make_fuzz_world
+from tests.support.http import PASSWORD
+
+MIN_REQUESTS = 1000
+"""The issue's floor: at least this many generated requests in one run."""
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+BUDGETS: tuple[tuple[str | None, GenerationMode, int], ...] = (
+    # (the world's account, or None for no token; data that fits the schema or not; examples
+    # per operation). The head may do the most, so the most is tried as the head.
+    ("head", GenerationMode.POSITIVE, 16),
+    ("head", GenerationMode.NEGATIVE, 10),
+    ("school_a", GenerationMode.POSITIVE, 8),
+    ("school_a", GenerationMode.NEGATIVE, 4),
+    ("admin", GenerationMode.POSITIVE, 6),
+    ("secretary", GenerationMode.POSITIVE, 6),
+    (None, GenerationMode.POSITIVE, 2),
+)
+
+SCALE = float(os.environ.get("TRACKER_FUZZ_SCALE", "1"))
+"""Examples per operation × SCALE: ``TRACKER_FUZZ_SCALE=10`` for a deeper hunt by hand."""
+
+REAL_ID_SHARE = 0.7
+"""How often a generated id parameter is replaced by the id of a real object of its kind."""
+
+
+@dataclass
+class Fuzzing:
+    fuzz_world: FuzzWorld
+    tokens: dict[str, str]
+    requests: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[tuple[str, int]] = field(default_factory=Counter)
+    failures: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    succeeded: int = 0
+    """Generated requests answered 2xx: the fuzzing got past the checks at the door."""
+
+    def headers(self, account: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[account]}"} if account else {}
+
+    def check(
+        self, label: str, who: str, mode: str, case: Case, headers: dict[str, str]
+    ) -> Response:
+        """Send the case and check the answer; a failure is recorded."""
+        response = case.call(headers=headers)
+        self.statuses[label, response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except (AssertionError, BaseExceptionGroup) as exc:
+            self.failures.setdefault((label, who, _titles(exc)), f"{who}, {mode}: {exc}")
+        return response
+
+    def with_real_ids(self, cases: st.SearchStrategy[Case]) -> st.SearchStrategy[Case]:
+        """Most of the time, ids in the path, the query and a JSON body name objects that
+        exist."""
+        world = self.fuzz_world
+
+        @st.composite
+        def strategy(draw: st.DrawFn) -> Case:
+            case = draw(cases)
+            for params in (case.path_parameters, case.query):
+                for name in list(params or ()):
+                    real = world.ids.get(name)
+                    if real and draw(st.floats(0, 1)) < REAL_ID_SHARE:
+                        params[name] = draw(st.sampled_from(real))
+            body = case.body if isinstance(case.body, dict) else {}
+            for name, value in list(body.items()):
+                real = world.body_ids.get(name)
+                if not real or draw(st.floats(0, 1)) >= REAL_ID_SHARE:
+                    continue
+                if isinstance(value, list):
+                    body[name] = draw(st.lists(st.sampled_from(real), max_size=len(real)))
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    body[name] = draw(st.sampled_from(real))
+            return case
+
+        return strategy()
+
+    def run(self, operation: Any, account: str | None, mode: GenerationMode, examples: int) -> None:
+        cases = operation.as_strategy(generation_mode=mode)
+        if mode is GenerationMode.POSITIVE:
+            cases = self.with_real_ids(cases)
+        headers = self.headers(account)
+        who = account or "anonymous"
+
+        @settings(
+            max_examples=examples,
+            suppress_health_check=[
+                HealthCheck.too_slow,
+                HealthCheck.filter_too_much,
+                HealthCheck.data_too_large,
+                HealthCheck.large_base_example,
+            ],
+        )
+        @given(case=cases)
+        def send(case: Case) -> None:
+            self.requests[operation.label] += 1
+            if self.check(operation.label, who, mode.value, case, headers).status_code < 300:
+                self.succeeded += 1
+
+        try:
+            send()
+        except Unsatisfiable:
+            # Nothing to break: the operation takes no parameters and no body.
+            assert mode is GenerationMode.NEGATIVE, operation.label
+
+
+def _titles(exc: BaseException) -> str:
+    parts = exc.exceptions if isinstance(exc, BaseExceptionGroup) else (exc,)
+    return "; ".join(sorted({getattr(p, "title", type(p).__name__) for p in parts}))
+
+
+@pytest.fixture
+async def fuzz_world(clean_db: None) -> FuzzWorld:
+    return await make_fuzz_world()
+
+
+def test_every_generated_request_is_answered_as_documented(
+    fuzz_world: FuzzWorld, app: object
+) -> None:
+    started = time.monotonic()
+    schema = schemathesis.openapi.from_asgi("/schema/openapi.json", app)
+    token_operation = schema["/api/v1/auth/token"]["POST"]
+    tokens = {}
+    for account in {a for a, _, _ in BUDGETS if a}:
+        email = fuzz_world.world.users[account]
+        answer = token_operation.Case(body={"email": email, "password": PASSWORD}).call()
+        assert answer.status_code == 200, answer.text
+        tokens[account] = answer.json()["token"]
+
+    fuzzing = Fuzzing(fuzz_world, tokens)
+    # First the requests known to succeed, in order: each success answer is checked at least
+    # once, whatever the generator draws.
+    for known in fuzz_world.known:
+        operation = schema[known.path][known.method]
+        case = operation.Case(
+            path_parameters=known.path_parameters,
+            **(
+                {} if known.body is None else {"body": known.body, "media_type": "application/json"}
+            ),
+        )
+        answer = fuzzing.check(
+            operation.label, known.account, "known", case, fuzzing.headers(known.account)
+        )
+        assert answer.status_code == known.status, (operation.label, known.account, answer.text)
+
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in operations:
+        for account, mode, examples in BUDGETS:
+            fuzzing.run(operation, account, mode, max(1, round(examples * SCALE)))
+
+    total = sum(fuzzing.requests.values())  # generated only: the known requests are not counted
+    seconds = time.monotonic() - started
+    by_status: Counter[int] = Counter()
+    for (_, status), count in fuzzing.statuses.items():
+        by_status[status] += count
+    print(
+        f"\nAPI fuzzing: {total} generated requests ({fuzzing.succeeded} answered 2xx) and"
+        f" {len(fuzz_world.known)} known ones over {len(operations)}"
+        f" operations in {seconds:.1f} s; answers by status: {dict(sorted(by_status.items()))}"
+    )
+    for label, count in sorted(fuzzing.requests.items()):
+        answers = {s: n for (op, s), n in sorted(fuzzing.statuses.items()) if op == label}
+        print(f"  {count:4d}  {label}  {answers}")
+    report = "\n\n".join(
+        f"--- {label} [{titles}]\n{detail}"
+        for (label, _, titles), detail in sorted(fuzzing.failures.items())
+    )
+    assert not fuzzing.failures, f"{len(fuzzing.failures)} distinct failures:\n\n{report}"
+    assert total >= MIN_REQUESTS
+    assert {op.label for op in operations} <= set(fuzzing.requests)
+    assert fuzzing.succeeded >= 100
