@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath, JSONBody, QueryParameter, URLEncodedBody
+from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from tracker.accounts import services as accounts
@@ -18,6 +18,7 @@ from tracker.schools import services as schools
 from tracker.web.auth import SESSION_USER_KEY, CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
+from tracker.web.openapi import ApiController, PathId, error_response
 from tracker.web.rendering import AnyRequest, Context, form_result, page
 
 HOME_BY_ROLE = {
@@ -93,11 +94,11 @@ class TokenResponse(msgspec.Struct):
     token: str
 
 
-class TokenController(Controller):
+class TokenController(ApiController):
     path = "/api/v1/auth"
     tags = ("auth",)
 
-    @post("/token", status_code=200)
+    @post("/token", status_code=200, responses={429: error_response(429)})
     async def token(self, data: JSONBody[TokenRequest]) -> TokenResponse:
         """Exchange an e-mail and password for a bearer token."""
         actor = await accounts.authenticate(data.email, data.password)
@@ -212,14 +213,14 @@ class UserAdminController(Controller):
 
     @get("/{user_id:int}")
     async def edit_page(
-        self, request: AnyRequest, actor: CurrentActor, user_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, user_id: PathId
     ) -> Template:
         context = await _user_edit_context(actor, user_id)
         return page(request, "admin/user_edit.html", context, fragment="admin/_user_edit_form.html")
 
     @post("/{user_id:int}")
     async def save(
-        self, request: AnyRequest, actor: CurrentActor, user_id: FromPath[int]
+        self, request: AnyRequest, actor: CurrentActor, user_id: PathId
     ) -> Template | Redirect:
         form = Form(await request.form())
         values = _user_values(form, new=False)

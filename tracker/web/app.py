@@ -24,6 +24,7 @@ from tracker.runtime import tune_gc
 from tracker.settings import Settings, get_settings
 from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
+from tracker.web.openapi import StrictStructSchemaPlugin
 from tracker.web.routes import ROUTE_HANDLERS
 from tracker.web.sessions import DatabaseStore
 from tracker.web.signals import AnnounceChanges
@@ -73,7 +74,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/"],
         ),
         template_config=template_config,
-        plugins=[HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=template_config))],
+        plugins=[
+            HTMXPlugin(),
+            FlashPlugin(config=FlashConfig(template_config=template_config)),
+            StrictStructSchemaPlugin(),
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Decision Tracker API",
