@@ -75,13 +75,28 @@ def _migrated() -> None:
 
 
 async def empty_database() -> None:
+    """Every table emptied. The audit trail's append-only triggers (migration 0013) are set
+    aside for the clean-up alone, inside its transaction, so nothing else ever runs without
+    them: disabled and enabled again on PostgreSQL, dropped and made again from their own SQL
+    on SQLite."""
     names = ", ".join(f'"{t._meta.tablename}"' for t in TABLES)
     if BACKEND == "postgres":
-        await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        async with db.transaction():
+            await db.engine().run_ddl("ALTER TABLE audit_event DISABLE TRIGGER USER")
+            await db.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            await db.engine().run_ddl("ALTER TABLE audit_event ENABLE TRIGGER USER")
     else:
         async with db.transaction():
+            triggers = await TABLES[0].raw(
+                "SELECT name, sql FROM sqlite_master"
+                " WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+            )
+            for trigger in triggers:
+                await TABLES[0].raw(f'DROP TRIGGER "{trigger["name"]}"')
             for table in reversed(TABLES):
                 await table.raw(f'DELETE FROM "{table._meta.tablename}"')  # noqa: S608 - our names
+            for trigger in triggers:
+                await TABLES[0].raw(trigger["sql"])
 
 
 @pytest.fixture

@@ -638,10 +638,20 @@ async def open_file(actor: Actor, file_id: int) -> FileDownload:
     actor.require_school(row["school_id"])
     data = files.read_verified(row["stored_name"], row["sha256"])
     if data is None:
-        raise ConflictError(
-            "Файл повреждён или утерян: контрольная сумма не совпадает. Сообщите администратору."
+        await audit.record(
+            actor,
+            "report_file",
+            file_id,
+            "integrity_failed",
+            after={"name": row["original_name"], "sha256": row["sha256"]},
+            school_id=row["school_id"],
         )
-    return FileDownload(name=row["original_name"], content_type=row["content_type"], data=data)
+        raise files.FileDamagedError(
+            f"Файл «{row['original_name']}» повреждён или утерян: его содержимое не совпадает "
+            "с загруженным. Файл не выдан; сообщите администратору."
+        )
+    name = row["original_name"]
+    return FileDownload(name=name, content_type=files.served_type(name, data), data=data)
 
 
 # ---------------------------------------------------------------- changing
@@ -843,8 +853,9 @@ async def submit_report(
     actor.require(Permission.REPORT)
     row = await _load(actor, assignment_id)
     clean_links = _check_report(text, links, uploads)
+    uploads = files.check_uploads(uploads)  # the type read from the bytes, or all refused
     next_status(Status(row["status"]), Action.REPORT)  # refuse before writing any file
-    stored = [files.store(u.data) for u in uploads]
+    stored = files.store_all([u.data for u in uploads])
     try:
         now = clock.now()
         async with db.transaction():
@@ -873,7 +884,15 @@ async def submit_report(
                         for u, s in zip(uploads, stored, strict=True)
                     ]
                 )
-            await _move(actor, row, Action.REPORT, {Assignment.reported_at: now})
+            await _move(
+                actor,
+                row,
+                Action.REPORT,
+                {Assignment.reported_at: now},
+                note={"files": [files.safe_filename(u.filename) for u in uploads]}
+                if uploads
+                else None,
+            )
     except BaseException:
         for s in stored:
             files.discard(s.stored_name)

@@ -7,6 +7,7 @@ from typing import Any
 from tracker.accounts.controllers import LoginController, TokenController, UserAdminController
 from tracker.assignments.controllers import AssignmentApiController, AssignmentPagesController
 from tracker.attention.controllers import AttentionApiController, AttentionController
+from tracker.audit.controllers import AuditController
 from tracker.calendar.controllers import CalendarAdminController
 from tracker.charts.controllers import ChartPagesController
 from tracker.dashboard.controllers import DashboardController
@@ -71,4 +72,5 @@ ROUTE_HANDLERS: list[Any] = [
     JobPagesController,
     FeedPagesController,
     FeedController,
+    AuditController,
 ]

@@ -613,7 +613,7 @@ async def test_file_over_the_limit_is_413_and_nothing_written(
     assert not [p for p in get_settings().files_dir.rglob("*") if p.is_file()]
 
 
-async def test_corrupted_file_answers_409_not_500(world: World, pages: PageClient) -> None:
+async def test_corrupted_file_answers_410_not_500(world: World, pages: PageClient) -> None:
     await pages.login(world.users["school_a"])
     await pages.post(
         f"/assignments/{world.assignments['a']}/reports",
@@ -627,10 +627,10 @@ async def test_corrupted_file_answers_409_not_500(world: World, pages: PageClien
 
     response = await pages.get(f"/files/{file_id}")
 
-    assert response.status_code == 409
-    assert "контрольная сумма не совпадает" in response.text
+    assert response.status_code == 410
+    assert "Файл «план.pdf» повреждён или утерян" in response.text
     stored[0].unlink()
-    assert (await pages.get(f"/files/{file_id}")).status_code == 409
+    assert (await pages.get(f"/files/{file_id}")).status_code == 410
 
 
 @pytest.mark.parametrize(
