@@ -309,3 +309,26 @@ async def test_a_body_field_the_api_does_not_know_is_documented_as_refused(
     assert error["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "said"),
+    [
+        ("/api/v1/assignments/0", None, "assignment_id", "не меньше 1"),
+        ("/api/v1/assignments?status=nope", None, "status", "недопустимое значение 'nope'"),
+        ("/api/v1/meetings", {"title": 5, "date": "2026-04-02"}, "title", "ожидается строка"),
+        ("/api/v1/meetings", {"title": "Совещание", "date": "02.04.2026"}, "date", "ГГГГ-ММ-ДД"),
+        ("/api/v1/meetings", {"date": "2026-04-02"}, "data", "нет поля «title»"),
+    ],
+)
+async def test_bad_input_is_answered_in_russian_naming_the_field(
+    world: World, api: ApiClient, *, path: str, body: Any, field: str, said: str
+) -> None:
+    await api.login(world.users["head"])
+    response = await (api.get(path) if body is None else api.post(path, json=body))
+    assert response.status_code == 400, response.text
+    answer = response.json()
+    assert said in answer["errors"][field]
+    assert answer["detail"].startswith("Некорректный запрос. ")
+    assert said in answer["detail"]
+    assert not any(word in answer["detail"] for word in ("Expected", "Validation", "Object"))

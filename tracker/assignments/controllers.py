@@ -46,6 +46,7 @@ from tracker.errors import PayloadTooLargeError, ValidationError
 from tracker.settings import get_settings
 from tracker.web.auth import CurrentActor
 from tracker.web.downloads import attachment
+from tracker.web.errors import validation_message
 from tracker.web.forms import Form
 from tracker.web.guards import roles_only
 from tracker.web.openapi import (
@@ -565,7 +566,9 @@ async def _report_input(request: AnyRequest) -> tuple[str, list[str], list[Uploa
         try:
             body = msgspec.json.decode(await request.body(), type=ReportIn)
         except msgspec.ValidationError as exc:
-            raise ValidationError.single("", f"Некорректные данные: {exc}") from exc
+            raise ValidationError.single(
+                "", f"Некорректные данные: {validation_message(str(exc))}."
+            ) from exc
         except msgspec.DecodeError as exc:
             raise ValidationError.single("", "Тело запроса — не JSON.") from exc
         return body.text, body.links, []

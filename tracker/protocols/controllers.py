@@ -33,6 +33,7 @@ from tracker.protocols.addressees import Resolution, TargetKind
 from tracker.protocols.model import ParsedProtocol
 from tracker.protocols.schemas import ParsedProtocolOut, ParseOperation, ParseTextIn
 from tracker.web.auth import CurrentActor
+from tracker.web.errors import validation_message
 from tracker.web.forms import Form
 from tracker.web.guards import requires
 from tracker.web.openapi import UPLOAD_ERROR_RESPONSES, ApiController, PathId
@@ -374,7 +375,10 @@ async def _parse_request(request: AnyRequest, actor: CurrentActor) -> ParsedProt
         try:
             body = msgspec.json.decode(await request.body(), type=ParseTextIn)
         except msgspec.ValidationError as exc:
-            raise protocols.EmptyInputError({"text": f'Ожидается {{"text": "…"}}: {exc}'}) from exc
+            problem = validation_message(str(exc))
+            raise protocols.EmptyInputError(
+                {"text": f'Ожидается {{"text": "…"}}: {problem}.'}
+            ) from exc
         except msgspec.DecodeError as exc:
             raise protocols.EmptyInputError({"text": "Тело запроса — не JSON."}) from exc
         return protocols.parse_for(actor, text=body.text)

@@ -6,6 +6,8 @@ Never a bare 500: anything unexpected is logged and answered with a polite page.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -88,20 +90,93 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     if status == 413:
         message = "Запрос слишком большой: уменьшите размер или число файлов."
     elif status == 400 and _is_api(request):
-        # Litestar's validation message names the field; keep it, in our envelope.
+        # Litestar names the field and says what is wrong with it in English: in Russian here.
         extra = exc.extra if isinstance(exc.extra, list) else None
         fields = {
-            str(item.get("key", "")): str(item.get("message", ""))
+            str(item.get("key", "")): validation_message(str(item.get("message", "")))
             for item in extra or []
             if isinstance(item, dict)
         }
-        return _answer(request, 400, f"{MESSAGES[400]} {exc.detail}".strip(), fields or None)
+        said = [f"{key}: {text}" if key != "data" else text for key, text in fields.items()]
+        if not fields and exc.detail:
+            said = [validation_message(exc.detail)]
+        detail = f"{MESSAGES[400]} {'; '.join(said)}." if said else MESSAGES[400]
+        return _answer(request, 400, detail, fields or None)
     return _answer(request, status, message)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500])
+
+
+# ---------------------------------------------------------------- Litestar's and msgspec's words
+
+_TYPE_NAMES = {
+    "int": "целое число",
+    "float": "число",
+    "str": "строка",
+    "bool": "true или false",
+    "array": "список",
+    "object": "объект",
+    "null": "null",
+    "date": "дата ГГГГ-ММ-ДД",
+    "datetime": "дата и время",
+}
+
+
+def _type_name(spec: str) -> str:
+    """``int | null`` → «целое число или null»."""
+    return " или ".join(_TYPE_NAMES.get(part.strip(), part.strip()) for part in spec.split("|"))
+
+
+def _length(spec: str, bound: str) -> str:
+    return f"{bound} символов" if spec == "str" else f"{bound} элементов"
+
+
+_VALIDATION_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"Expected `([^`]+)`, got `([^`]+)`"),
+        lambda m: f"ожидается {_type_name(m[1])}, а не {_type_name(m[2])}",
+    ),
+    (
+        re.compile(r"Expected `([^`]+)` of length >= (\d+)"),
+        lambda m: f"не меньше {_length(m[1], m[2])}",
+    ),
+    (
+        re.compile(r"Expected `([^`]+)` of length <= (\d+)"),
+        lambda m: f"не больше {_length(m[1], m[2])}",
+    ),
+    (re.compile(r"Expected `([^`]+)` >= (\S+)"), lambda m: f"не меньше {m[2]}"),
+    (re.compile(r"Expected `([^`]+)` <= (\S+)"), lambda m: f"не больше {m[2]}"),
+    (re.compile(r"Expected `([^`]+)` > (\S+)"), lambda m: f"больше {m[2]}"),
+    (re.compile(r"Expected `([^`]+)` < (\S+)"), lambda m: f"меньше {m[2]}"),
+    (re.compile(r"Expected `str` matching regex"), lambda m: "значение не в том формате"),
+    (re.compile(r"Object missing required field `([^`]*)`"), lambda m: f"нет поля «{m[1]}»"),
+    (re.compile(r"Object contains unknown field `([^`]*)`"), lambda m: f"лишнее поле «{m[1]}»"),
+    (re.compile(r"Invalid enum value (.*)"), lambda m: f"недопустимое значение {m[1]}"),
+    (re.compile(r"Invalid RFC3339 encoded date\b"), lambda m: "ожидается дата ГГГГ-ММ-ДД"),
+    (re.compile(r"Invalid RFC3339 encoded datetime"), lambda m: "ожидаются дата и время"),
+    (re.compile(r"JSON is malformed|Input data was truncated"), lambda m: "тело запроса — не JSON"),
+    (
+        re.compile(r"Missing required (?:path |query |header |cookie )?parameter"),
+        lambda m: "не указано",
+    ),
+)
+_AT = re.compile(r" - at `\$\.?([^`]*)`$")
+
+
+def validation_message(message: str) -> str:
+    """One of Litestar's or msgspec's English messages about bad input, in Russian (with the
+    field, when msgspec names it: ``… - at `$.text``` → «text: …»). An unknown one is kept."""
+    where = _AT.search(message)
+    text = message[: where.start()] if where else message
+    for pattern, russian in _VALIDATION_MESSAGES:
+        found = pattern.search(text)
+        if found:
+            text = russian(found)
+            break
+    return f"{where[1]}: {text}" if where and where[1] else text
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {
