@@ -31,9 +31,16 @@ def make_celery(settings: Settings) -> Celery:
         enable_utc=True,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # Redis down for an hour: wait, then go on
-        # the in-memory broker of the embedded mode is polled: often enough that a task
-        # starts at once and Ctrl-C stops the worker within a second
-        broker_transport_options={} if settings.redis_url else {"polling_interval": 0.2},
+        # Redis: a command waits at most this long for an answer. Without it a publish to a
+        # Redis that accepts connections but does not answer (hung, paused, a half-open
+        # connection) waits forever, and so would the web request that asked for it.
+        # The in-memory broker of the embedded mode is polled: often enough that a task
+        # starts at once and Ctrl-C stops the worker within a second.
+        broker_transport_options=(
+            {"socket_connect_timeout": 3, "socket_timeout": 5}
+            if settings.redis_url
+            else {"polling_interval": 0.2}
+        ),
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
         # Periodic tasks, in the department's time zone (``timezone`` above). Each is safe to
         # run again, so a beat that restarts or runs late loses nothing and repeats nothing.

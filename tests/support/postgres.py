@@ -1,7 +1,9 @@
 """A throwaway PostgreSQL cluster for the tests, from the server binaries on this machine.
 
 ``initdb`` refuses to run as root, so as root the cluster is made and run by the ``postgres``
-user (Debian's package creates it) in a folder it owns. Listens on loopback only.
+user (Debian's package creates it) in a folder it owns. Listens on loopback only. The server
+can be stopped and started again on the same port and data (``stop_server``/``start_server``:
+the "PostgreSQL restarted" fault tests).
 """
 
 from __future__ import annotations
@@ -46,10 +48,30 @@ class Cluster:
     directory: Path
     port: int
     pg_ctl: str
+    options: str = ""
+    """The server's ``-o`` options, for ``start_server``."""
 
     @property
     def url(self) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/tracker_test"
+
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data (``mode``: pg_ctl's smart, fast or immediate)."""
+        self._pg_ctl("-m", mode, "-w", "-t", "60", "stop")
+
+    def start_server(self) -> None:
+        """Start the server again on the same port and data; returns once it accepts connections."""
+        self._pg_ctl(
+            "-w", "-t", "60", "-l", str(self.directory / "log"), "-o", self.options, "start"
+        )
+
+    def _pg_ctl(self, *args: str) -> None:
+        cmd = _as_owner([self.pg_ctl, "-D", str(self.directory / "data"), *args])
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise PostgresUnavailableError(
+                f"pg_ctl {args[-1]} failed: {result.stderr or result.stdout}"
+            )
 
     def stop(self) -> None:
         subprocess.run(
@@ -60,7 +82,10 @@ class Cluster:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def start_cluster() -> Cluster:
+def start_cluster(*, durable: bool = False) -> Cluster:
+    """A new cluster, started. Commits are flushed lazily (``synchronous_commit=off``) unless
+    ``durable``: then a commit the server acknowledged survives the server's crash (the fault
+    tests stop it with ``immediate``)."""
     initdb, pg_ctl, postgres = _binary("initdb"), _binary("pg_ctl"), _binary("postgres")
     del postgres  # pg_ctl finds it beside itself; looked up only to fail early and clearly
     directory = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
@@ -68,6 +93,11 @@ def start_cluster() -> Cluster:
         shutil.chown(directory, "postgres", "postgres")
     data = directory / "data"
     port = free_port()
+    options = (
+        f"-c listen_addresses=127.0.0.1 -c port={port} -k {directory}"
+        " -c fsync=off -c full_page_writes=off -c max_connections=200"
+        f" -c synchronous_commit={'on' if durable else 'off'}"
+    )
     steps = [
         [
             initdb,
@@ -90,9 +120,7 @@ def start_cluster() -> Cluster:
             "-l",
             str(directory / "log"),
             "-o",
-            f"-c listen_addresses=127.0.0.1 -c port={port} -k {directory}"
-            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            " -c max_connections=200",
+            options,
             "start",
         ],
     ]
@@ -101,7 +129,7 @@ def start_cluster() -> Cluster:
         if result.returncode != 0:
             shutil.rmtree(directory, ignore_errors=True)
             raise PostgresUnavailableError(f"{cmd[0]} failed: {result.stderr or result.stdout}")
-    cluster = Cluster(directory=directory, port=port, pg_ctl=pg_ctl)
+    cluster = Cluster(directory=directory, port=port, pg_ctl=pg_ctl, options=options)
     deadline = time.monotonic() + 30
     while True:
         try:

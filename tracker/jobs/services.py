@@ -218,19 +218,28 @@ async def create(actor: Actor, kind: str, params: Mapping[str, Any]) -> int:
     return int(rows[0]["id"])
 
 
+ENQUEUE_WAIT = 2.0
+"""Seconds a request waits for the broker to take a job; then it answers (the job queued)."""
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+"""One more try (a connection Redis dropped when it restarted is made anew), not Celery's
+three: with Redis away, the resume sweep sends the job later anyway."""
+
+
 def _publish(job_id: int) -> None:
     from workers.tasks import run_job  # noqa: PLC0415 - the web process publishes only
 
-    run_job.delay(job_id)
+    run_job.apply_async((job_id,), retry_policy=PUBLISH_RETRY)
 
 
 async def enqueue(job_id: int) -> bool:
     """Ask a worker to run the job. Best effort: when the broker is down the beat's ``resume``
-    sweep sends it once the broker is back. Publishing may wait on the network: in a thread."""
+    sweep sends it once the broker is back. Publishing waits on the network, so it runs in a
+    thread, and the caller waits ``ENQUEUE_WAIT`` at most: a Redis that does not answer holds
+    the thread until the broker's socket timeout, never the request."""
     try:
-        await asyncio.to_thread(_publish, job_id)
+        await asyncio.wait_for(asyncio.to_thread(_publish, job_id), ENQUEUE_WAIT)
     except Exception as exc:  # kombu raises many kinds; the resume sweep makes up for any
-        log.warning("could not enqueue job %s (the resume sweep will): %s", job_id, exc)
+        log.warning("could not enqueue job %s (the resume sweep will): %r", job_id, exc)
         return False
     return True
 

@@ -16,6 +16,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from tracker import db
 from tracker.errors import TrackerError, ValidationError
 from tracker.web.auth import API_PREFIX
 from tracker.web.rendering import is_htmx
@@ -35,6 +36,9 @@ MESSAGES = {
     429: "Слишком много попыток, подождите немного.",
     500: "Внутренняя ошибка. Мы уже знаем о ней; попробуйте ещё раз позже.",
 }
+DATABASE_UNAVAILABLE = "База данных временно недоступна. Повторите попытку через несколько секунд."
+RETRY_AFTER = "10"
+"""Seconds a client is asked to wait after a 503 (a database restart takes a few)."""
 
 
 def _is_api(request: Request[Any, Any, Any]) -> bool:
@@ -46,12 +50,13 @@ def _answer(
     status: int,
     message: str,
     errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     if _is_api(request):
         body: dict[str, Any] = {"status_code": status, "detail": message}
         if errors:
             body["errors"] = errors
-        return Response(body, status_code=status, media_type=MediaType.JSON)
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     if is_htmx(request):
         # htmx swaps error answers too (see the htmx-config meta tag in base.html),
         # into the page's message area rather than where the success would go.
@@ -59,12 +64,13 @@ def _answer(
             template_name="_message.html",
             context={"level": "error", "message": message},
             status_code=status,
-            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+            headers={"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"} | (headers or {}),
         )
     return Template(
         template_name="error.html",
         context={"status": status, "message": message},
         status_code=status,
+        headers=headers,
     )
 
 
@@ -106,6 +112,12 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if db.unavailable(exc):
+        # PostgreSQL restarting, stopped or full: not a bug, and the same request may succeed
+        # in a moment. Nothing half-done stays: the transaction was rolled back (or its commit
+        # never answered, in which case a retry meets the state it left).
+        log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return _answer(request, 503, DATABASE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER})
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _answer(request, HTTP_500_INTERNAL_SERVER_ERROR, MESSAGES[500])
 
