@@ -173,6 +173,46 @@ def _day(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
+# --- tracker backup and tracker restore -------------------------------------------------------
+
+
+async def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
+    """One archive of the database and the report files (``tracker.backup``); prints JSON."""
+    from tracker import clock  # noqa: PLC0415
+    from tracker.backup import archive, services  # noqa: PLC0415
+
+    if args.file and args.output:
+        raise CliError("name the archive once: FILE or --output FILE, not both")
+    target = Path(args.file or args.output or ".")
+    if await asyncio.to_thread(target.is_dir):
+        target /= archive.archive_name(clock.now())
+    summary = await services.backup(target)
+    print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    if summary.missing_files:
+        print(
+            f"tracker: warning: {summary.missing_files} report file(s) missing or damaged in "
+            f"{settings.files_dir} are not in the archive (its manifest lists them)",
+            file=sys.stderr,
+        )
+        return FAILURE
+    return 0
+
+
+async def cmd_restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Verify an archive (``--check``: and stop), then restore it; prints JSON."""
+    from tracker.backup import services  # noqa: PLC0415
+
+    path = Path(args.file)
+    if args.check:
+        manifest = await asyncio.to_thread(services.verify, path)
+        totals = manifest.as_json()["totals"]
+        print(json.dumps({"archive": str(args.file), "ok": True} | totals))
+        return 0
+    summary = await services.restore(path, force=args.force)
+    print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    return 0
+
+
 # --- tracker run (embedded) and tracker serve (production) -------------------------------------
 
 
@@ -389,6 +429,44 @@ def build_parser() -> argparse.ArgumentParser:
         "is added beside them, its logins under another domain",
     )
     seed.set_defaults(handler=cmd_seed)
+
+    backup = commands.add_parser(
+        "backup",
+        help="write one archive of the database and the report files; prints JSON",
+        description="Write one .zip archive: a manifest (format, app version, migrations, row "
+        "counts, checksums), every table's rows and every report file. Reads one consistent "
+        "snapshot, so the web app and the workers may keep running. Never overwrites a file. "
+        "Exit status 1 when report files were missing or damaged (the archive is still written).",
+    )
+    backup.add_argument(
+        "file",
+        nargs="?",
+        help="the archive to write, or a directory to write tracker-backup-<UTC time>.zip in "
+        "(default: the current directory)",
+    )
+    backup.add_argument("--output", "-o", metavar="FILE", help="the same as FILE")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="restore an archive into an empty database and the data dir; prints JSON",
+        description="Check every member of the archive against its manifest, then restore it "
+        "into the empty database of DATABASE_URL (migrating it first) and the report files "
+        "into TRACKER_DATA_DIR, in one transaction. Refused, with nothing changed: a damaged "
+        "archive, one from a newer version, a database that is not empty (without --force). "
+        "Stop web, worker and beat first.",
+    )
+    restore.add_argument("file", help="the archive written by tracker backup")
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="replace everything in a database that is not empty (one transaction: the old "
+        "data stays if the restore fails)",
+    )
+    restore.add_argument(
+        "--check", action="store_true", help="only verify the archive; touch no database"
+    )
+    restore.set_defaults(handler=cmd_restore)
 
     user = commands.add_parser("user", help="manage accounts")
     user_commands = user.add_subparsers(title="commands", dest="user_command", required=True)
