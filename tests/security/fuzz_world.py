@@ -79,12 +79,17 @@ async def make_fuzz_world() -> FuzzWorld:
         meetings.MeetingDraft(title="Совещание руководителей ОО", date=date(2026, 3, 5)),
     )
     follow_up = await followup.compile_follow_up(head, later.id, as_of=date(2026, 3, 1))
+    # And one more, whose follow-up a known request compiles (recompiling the one above would
+    # give its items new ids).
+    next_one = await meetings.create_meeting(
+        head, meetings.MeetingDraft(title="Совещание руководителей ОО", date=date(2026, 4, 9))
+    )
 
     fuzz = FuzzWorld(world=world)
     fuzz.ids = {
         "assignment_id": (*world.assignments.values(), *(row.id for row in fresh)),
         "decision_id": tuple(world.decisions),
-        "meeting_id": (world.meeting_id, later.id),
+        "meeting_id": (world.meeting_id, later.id, next_one.id),
         "school_id": tuple(world.schools.values()),
         "request_id": (extension_id,),
         "file_id": tuple(f.id for f in report.files),
@@ -96,7 +101,7 @@ async def make_fuzz_world() -> FuzzWorld:
         "group": tuple(world.groups.values()),
         "decision_ids": tuple(world.decisions),
     }
-    fuzz.known = _known_requests(fuzz, open_a=open_a, follow_up_meeting=later.id)
+    fuzz.known = _known_requests(fuzz, open_a=open_a, follow_up_meeting=next_one.id)
     return fuzz
 
 
