@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.security.fuzz_world import FuzzWorld, make_fuzz_world
-from tests.support.http import PASSWORD, ApiClient
+from tests.support.http import PASSWORD, ApiClient, PageClient
 from tests.support.world import World
 
 MIN_REQUESTS = 1000
@@ -332,3 +332,31 @@ async def test_bad_input_is_answered_in_russian_naming_the_field(
     assert answer["detail"].startswith("Некорректный запрос. ")
     assert said in answer["detail"]
     assert not any(word in answer["detail"] for word in ("Expected", "Validation", "Object"))
+
+
+# The same two faults reached the pages, through forms.
+
+
+async def test_a_page_form_with_a_nul_is_refused(clean_db: None, pages: PageClient) -> None:
+    response = await pages.post("/login", {"email": "head\x00@example.ru", "password": "x"})
+    assert response.status_code == 400
+    assert "NUL" in response.text
+
+
+async def test_a_page_form_with_an_id_out_of_range_is_a_form_error(
+    world: World, admin_pages: PageClient
+) -> None:
+    response = await admin_pages.post(
+        "/admin/users",
+        {
+            "email": "new@example.ru",
+            "role": "school",
+            "school_id": str(BIG),
+            "full_name": "Новый Пользователь",
+            "password": "Очень-длинный-пароль-2024",
+        },
+    )
+    assert response.status_code == 422, response.status_code
+    assert "Ожидается число." in response.text
+    listed = await admin_pages.get("/admin/users")
+    assert "new@example.ru" not in listed.text

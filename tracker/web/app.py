@@ -24,7 +24,7 @@ from tracker.runtime import tune_gc
 from tracker.settings import Settings, get_settings
 from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
-from tracker.web.openapi import StrictStructSchemaPlugin
+from tracker.web.openapi import StrictStructSchemaPlugin, refuse_nul
 from tracker.web.routes import ROUTE_HANDLERS
 from tracker.web.sessions import DatabaseStore
 from tracker.web.signals import AnnounceChanges
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StrictStructSchemaPlugin(),
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=refuse_nul,  # text with a NUL: 400 on every page and API route
         openapi_config=OpenAPIConfig(
             title="Decision Tracker API",
             version="1",

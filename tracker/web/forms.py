@@ -8,6 +8,9 @@ from typing import Any
 
 from tracker.errors import ValidationError
 
+MAX_INTEGER = 2**31 - 1
+"""The largest number a form field may hold: PostgreSQL's ``integer`` (every id) holds no more."""
+
 
 class Form:
     """Typed access to submitted fields, collecting one message per bad field.
@@ -57,14 +60,14 @@ class Form:
             if required:
                 self.errors[name] = "Выберите значение."
             return None
-        if not value.isdigit() or len(value) > 12:
+        if not value.isdigit() or len(value) > 12 or int(value) > MAX_INTEGER:
             self.errors[name] = "Ожидается число."
             return None
         return int(value)
 
     def integers(self, name: str) -> list[int]:
         values = self._all(name)
-        if any(not v.isdigit() or len(v) > 12 for v in values):
+        if any(not v.isdigit() or len(v) > 12 or int(v) > MAX_INTEGER for v in values):
             self.errors[name] = "Ожидаются номера из списка."
             return []
         return [int(v) for v in values]

@@ -103,10 +103,10 @@ NUL_REFUSED = "Некорректный запрос: символ NUL (\\u0000)
 
 
 async def refuse_nul(request: Request[Any, Any, Any]) -> None:
-    """No text with a NUL character gets in: PostgreSQL cannot store one (SQLite can, so
-    such a value would work in one database and fail in the other). Checked in the query
-    string, a JSON body and the text fields of a multipart form; uploaded files may hold any
-    bytes."""
+    """No text with a NUL character gets in (400), on a page or through the API: PostgreSQL
+    cannot store one (SQLite can, so such a value would work in one database and fail in the
+    other). Checked in the query string, a form, a JSON body and the text fields of a
+    multipart form; uploaded files may hold any bytes. The app's ``before_request``."""
     if b"%00" in request.scope.get("query_string", b""):
         raise TrackerError(NUL_REFUSED)
     if request.method not in {"POST", "PUT", "PATCH"}:
@@ -116,15 +116,16 @@ async def refuse_nul(request: Request[Any, Any, Any]) -> None:
         form = await request.form()
         if any(isinstance(v, str) and "\x00" in v for _, v in form.multi_items()):
             raise TrackerError(NUL_REFUSED)
+    elif content_type == "application/x-www-form-urlencoded":
+        if b"%00" in await request.body():
+            raise TrackerError(NUL_REFUSED)
     elif _JSON_NUL.search(await request.body()):
         raise TrackerError(NUL_REFUSED)
 
 
 class ApiController(Controller):
     """A controller of the JSON API: each of its handlers documents ERROR_RESPONSES beside
-    its own success answer and its own ``responses``, and refuses text with a NUL (400)."""
-
-    before_request = staticmethod(refuse_nul)
+    its own success answer and its own ``responses``."""
 
     def get_route_handlers(self) -> list[BaseRouteHandler]:
         handlers = super().get_route_handlers()
