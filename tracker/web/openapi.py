@@ -111,6 +111,9 @@ async def refuse_nul(request: Request[Any, Any, Any]) -> None:
         raise TrackerError(NUL_REFUSED)
     if request.method not in {"POST", "PUT", "PATCH"}:
         return
+    limit = request.route_handler.resolve_request_max_body_size()
+    if limit is not None and (request.content_length or 0) > limit:
+        return  # refused unread by the handler's own read (413), with the handler's own answer
     content_type, _ = request.content_type
     if content_type == "multipart/form-data":
         form = await request.form()
