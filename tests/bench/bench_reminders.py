@@ -130,7 +130,10 @@ SCRATCH_INSERT_SQL = """
 INSERT INTO bench_scratch (assignment, kind, key_on, due_on, created_on, composed)
 SELECT g, 'before_3', $1::date, $1::date, $2::date, false FROM generate_series(1, $3::int) g
 """
-CANDIDATES_SQL = reminders.CANDIDATES_SQL.replace("{}", "$1")
+CANDIDATES_SQL = reminders.CANDIDATES_SQL.replace("{}", "$1", 1).replace(
+    "({}, {})", "($2::date, $3::int)"
+)
+"""Every candidate at once: the sweep's query from the start, without its batches' limit."""
 OUTBOX_SQL = """
 SELECT key, "user", to_address, subject, body_text, body_html FROM outbox_message ORDER BY id
 """
@@ -262,7 +265,9 @@ async def _district(
 
 
 async def _explain(conn: asyncpg.Connection, limit: date) -> None:
-    plan = "\n".join(r[0] for r in await conn.fetch("EXPLAIN " + CANDIDATES_SQL, limit))
+    plan = "\n".join(
+        r[0] for r in await conn.fetch("EXPLAIN " + CANDIDATES_SQL, limit, *reminders.START)
+    )
     used = "assignment_open_due_idx" in plan
     lines = [line.strip().removeprefix("->  ") for line in plan.splitlines()]
     scan = next((line for line in lines if "assignment_open_due_idx" in line), "") or next(
@@ -286,7 +291,7 @@ async def _measure(
     assert (summary.candidates, summary.reminders, summary.queued) == (due, due, messages), summary
 
     async def read() -> int:
-        return len(await conn.fetch(CANDIDATES_SQL, limit))
+        return len(await conn.fetch(CANDIDATES_SQL, limit, *reminders.START))
 
     read_ms, found = await _best_ms(read, repeat=BASELINE_REPEAT)
     assert found == due, found

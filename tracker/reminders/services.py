@@ -93,11 +93,9 @@ async def sweep(
     if not force and now.astimezone(settings.tz).hour < policy.digest_hour:
         summary.ran, summary.reason = False, f"напоминания рассылаются с {policy.digest_hour}:00"
         return summary
-    after = 0
-    while True:  # a batch of candidates at a time: a region's first sweep finds a million
+    after: tuple[date, int] | None = START
+    while after is not None:  # a batch at a time: a region's first sweep finds a million
         found, after = await _find_batch(today, calendar, policy, after)
-        if not after:
-            break
         summary.candidates += len({e.assignment_id for e in found})
         created = await record(found, today)
         summary.reminders += created
@@ -113,32 +111,35 @@ async def sweep(
 CANDIDATES_SQL = """
 SELECT a.id, a.due_on FROM assignment a JOIN decision d ON d.id = a.decision
 WHERE a.status IN ({statuses}) AND a.due_on IS NOT NULL AND a.due_on <= {{}}
-  AND d.removed_from_control_at IS NULL AND a.id > {{}}
-ORDER BY a.id
+  AND d.removed_from_control_at IS NULL AND (a.due_on, a.id) > ({{}}, {{}})
+ORDER BY a.due_on, a.id
 """.format(statuses=", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)))
-"""Open assignments due up to the horizon, after an id. The statuses are literals so that the
-partial index ``assignment_open_due_idx`` (migration 0005) serves it: the sweep reads what is
-due, not the whole table."""
+"""Open assignments due up to the horizon, after a (due date, id). The statuses are literals so
+that the partial index ``assignment_open_due_idx`` (migration 0005) serves it, in its order:
+the sweep reads what is due, not the whole table, a batch at a time."""
 
 
 async def find_events(today: date, calendar: WorkCalendar, policy: ReminderPolicy) -> list[Event]:
     """Every event of ``today`` at once (the sweep itself reads them in batches)."""
     found: list[Event] = []
-    after = 0
-    while True:
+    after: tuple[date, int] | None = START
+    while after is not None:
         batch, after = await _find_batch(today, calendar, policy, after)
-        if not after:
-            return found
         found += batch
+    return found
+
+
+START = (date.min, 0)
+"""Before the first candidate, in the sweep's (due date, id) order."""
 
 
 async def _find_batch(
-    today: date, calendar: WorkCalendar, policy: ReminderPolicy, after: int
-) -> tuple[list[Event], int]:
-    """The events of the next ``CANDIDATE_BATCH`` candidates with ids above ``after``, and the
-    last id read (0 when there were none)."""
+    today: date, calendar: WorkCalendar, policy: ReminderPolicy, after: tuple[date, int]
+) -> tuple[list[Event], tuple[date, int] | None]:
+    """The events of the next ``CANDIDATE_BATCH`` candidates after ``after`` (a due date and an
+    id), and the last one read (None when there were none)."""
     rows = await db.fetch_rows(
-        CANDIDATES_SQL + f" LIMIT {CANDIDATE_BATCH}", horizon(today, calendar, policy), after
+        CANDIDATES_SQL + f" LIMIT {CANDIDATE_BATCH}", horizon(today, calendar, policy), *after
     )
     distance: dict[date, int] = {}  # working days between today and a due date, per due date
     found: list[Event] = []
@@ -155,7 +156,10 @@ async def _find_batch(
             policy=policy,
             working_days_to=distance[due],
         )
-    return found, (rows[-1][0] if rows else 0)
+    if not rows:
+        return found, None
+    last_id, last_due = rows[-1]
+    return found, (db.date_value(last_due), last_id)
 
 
 async def record(found: Sequence[Event], today: date) -> int:
