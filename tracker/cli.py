@@ -478,7 +478,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--email", required=True, help="the login, e.g. director@school.ru")
     add.add_argument("--role", required=True, choices=[role.value for role in Role])
     add.add_argument("--school", type=int, help="school id (role school only)")
-    add.add_argument("--password", help="at least 8 characters, not only letters or digits")
+    add.add_argument("--password", help="10 to 128 characters, letters and digits or signs")
     add.add_argument("--name", default="", help="full name, e.g. «Иванова Мария Петровна»")
     add.set_defaults(handler=cmd_user_add)
     return parser

@@ -28,7 +28,7 @@ from tracker.meetings import services as meetings
 from tracker.schools import services as schools
 
 DEPARTMENT = "Отдел образования администрации Сосновского района"
-DEMO_PASSWORD = "demo-2020"  # noqa: S105 - printed at start-up on purpose
+DEMO_PASSWORD = "sosnovka-2020"  # noqa: S105 - printed at start-up on purpose
 """One password for every demo account; it passes ``password_problem``."""
 SCHOOL_MAIL_DOMAIN = "sosnovka-edu.example.ru"
 USER_MAIL_DOMAIN = "demo.example.ru"

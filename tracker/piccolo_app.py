@@ -2,7 +2,7 @@
 
 from piccolo.conf.apps import AppConfig
 
-from tracker.accounts.tables import ApiToken, User
+from tracker.accounts.tables import ApiToken, LoginAttempt, User
 from tracker.assignments.tables import Assignment, ExtensionRequest, Report, ReportFile
 from tracker.audit.tables import AuditEvent
 from tracker.calendar.tables import CalendarDay
@@ -39,6 +39,7 @@ TABLES = [
     FollowUpItem,
     FeedToken,
     Job,
+    LoginAttempt,
 ]
 
 APP_CONFIG = AppConfig(

@@ -75,6 +75,13 @@ class Settings:
     """``TRACKER_BACKGROUND_THRESHOLD``: work larger than this runs in the background with a
     progress bar (smaller work answers at once): the cells (decisions × schools) of a meeting's
     .xlsx or of a follow-up compile; a protocol file counts one per 50 bytes (20,000: 1 MB)."""
+    login_account_failures: int = 5
+    """``TRACKER_LOGIN_ACCOUNT_FAILURES``: failed sign-ins to one account within the window
+    after which further attempts are refused for a while (``tracker.accounts.throttle``)."""
+    login_address_failures: int = 20
+    """``TRACKER_LOGIN_ADDRESS_FAILURES``: the same, from one client address."""
+    login_window_minutes: int = 15
+    """``TRACKER_LOGIN_WINDOW_MINUTES``: the window the failures are counted in."""
 
     @property
     def is_postgres(self) -> bool:
@@ -122,6 +129,9 @@ def load_settings() -> Settings:
         ZoneInfo(timezone)
     except (KeyError, ValueError) as exc:
         raise SettingsError(f"TRACKER_TIMEZONE: unknown time zone {timezone!r}") from exc
+    for name in ("ACCOUNT_FAILURES", "ADDRESS_FAILURES", "WINDOW_MINUTES"):
+        if _int_env(f"TRACKER_LOGIN_{name}", 1) < 1:
+            raise SettingsError(f"TRACKER_LOGIN_{name} must be at least 1")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -140,6 +150,9 @@ def load_settings() -> Settings:
         mail_from=_env("TRACKER_MAIL_FROM", "Decision Tracker <tracker@localhost>"),
         mail_lease_seconds=_int_env("TRACKER_MAIL_LEASE_SECONDS", 300),
         background_threshold=_int_env("TRACKER_BACKGROUND_THRESHOLD", 20_000),
+        login_account_failures=_int_env("TRACKER_LOGIN_ACCOUNT_FAILURES", 5),
+        login_address_failures=_int_env("TRACKER_LOGIN_ADDRESS_FAILURES", 20),
+        login_window_minutes=_int_env("TRACKER_LOGIN_WINDOW_MINUTES", 15),
     )
 
 

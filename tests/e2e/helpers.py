@@ -8,7 +8,7 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe  # type: ignore[import-untyped]
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize, expect
 
-DEMO_PASSWORD = "demo-2020"  # tracker/demo.py: one password for every demo account
+DEMO_PASSWORD = "sosnovka-2020"  # tracker/demo.py: one password for every demo account
 HEAD = "head@demo.example.ru"
 SECRETARY = "secretary@demo.example.ru"
 SCHOOL = "school1@demo.example.ru"  # МБОУ СОШ № 1 с. Долгодеревенское

@@ -106,7 +106,9 @@ async def test_demo_district(clean_db: None) -> None:
 
 
 async def test_demo_refuses_a_database_with_users(clean_db: None) -> None:
-    await accounts.create_user(None, email="admin@example.ru", role="admin", password="pass-1234")
+    await accounts.create_user(
+        None, email="admin@example.ru", role="admin", password="brave-kite-12"
+    )
     with pytest.raises(DemoAlreadyLoadedError):
         await load_demo()
     assert await schools.list_groups(Actor(user_id=0, role=Role.ADMIN)) == []

@@ -162,6 +162,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "POST /admin/calendar/days/{day:str}/clear": Rule(ADMIN),
     "GET /admin/outbox": Rule(ADMIN),
     "GET /admin/outbox/{message_id:int}": Rule(ADMIN),
+    "GET /admin/outbox/{message_id:int}/html": Rule(ADMIN),
     "POST /admin/outbox/{message_id:int}/retry": Rule(ADMIN),
     "GET /admin/reminders": Rule(ADMIN),
     "POST /admin/reminders": Rule(ADMIN),

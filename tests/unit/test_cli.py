@@ -84,7 +84,7 @@ def test_user_add_with_a_password(migrated: Path) -> None:
         "--role",
         "head",
         "--password",
-        "secret-42",
+        "kite-secret-42",
         "--name",
         "Нефёдова М.В.",
     )
@@ -93,7 +93,7 @@ def test_user_add_with_a_password(migrated: Path) -> None:
     assert "password" not in result.stdout
     [(_, role, hashed)] = [u for u in users(migrated) if u[0] == "head@example.ru"]
     assert role == "head"
-    assert verify_password(hashed, "secret-42")
+    assert verify_password(hashed, "kite-secret-42")
 
 
 def test_user_add_without_a_password_prints_a_strong_one(migrated: Path) -> None:

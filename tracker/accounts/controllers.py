@@ -7,19 +7,21 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
+from tracker.accounts import attempts
 from tracker.accounts import services as accounts
 from tracker.accounts.roles import Actor, Permission, Role
 from tracker.schools import services as schools
-from tracker.web.auth import SESSION_USER_KEY, CurrentActor
+from tracker.web.auth import API_PREFIX, SESSION_USER_KEY, CurrentActor
 from tracker.web.forms import Form
 from tracker.web.guards import requires
 from tracker.web.openapi import ApiController, PathId, error_response
 from tracker.web.rendering import AnyRequest, Context, form_result, page
+from tracker.web.security import renew_session
 
 HOME_BY_ROLE = {
     Role.SCHOOL: "/my",
@@ -60,23 +62,29 @@ class LoginController(Controller):
         data: URLEncodedBody[dict[str, str]],
     ) -> Template | Redirect:
         email = data.get("email", "").strip()
-        actor = await accounts.authenticate(email, data.get("password", ""))
+        context = {"next": data.get("next", ""), "email": email}
+        try:
+            actor = await attempts.sign_in(email, data.get("password", ""), client_address(request))
+        except attempts.LoginThrottledError as exc:
+            return Template(
+                "accounts/login.html",
+                context=context | {"retry_minutes": exc.minutes},
+                status_code=429,
+                headers={"Retry-After": str(exc.retry_after)},
+            )
         if actor is None:
             return Template(
                 "accounts/login.html",
-                context={
-                    "next": data.get("next", ""),
-                    "email": email,
-                    "error": "Неверный адрес или пароль.",
-                },
+                context=context | {"error": "Неверный адрес или пароль."},
                 status_code=401,
             )
-        request.clear_session()
-        request.set_session({SESSION_USER_KEY: actor.user_id})
+        # A new session id: one the browser had before signing in (perhaps planted) stays out.
+        renew_session(request, {SESSION_USER_KEY: actor.user_id})
         return Redirect(_safe_next(data.get("next")) or HOME_BY_ROLE[actor.role], status_code=303)
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        # The server-side entry is deleted and the cookie cleared (tracker.web.security).
         request.clear_session()
         return Redirect("/login", status_code=303)
 
@@ -94,14 +102,40 @@ class TokenResponse(msgspec.Struct):
     token: str
 
 
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """The client's address as uvicorn gives it: behind the proxy (``tracker serve`` runs with
+    ``--proxy-headers``) the real client's, from the trusted proxy's X-Forwarded-For."""
+    return request.client.host if request.client else None
+
+
+def login_throttled(
+    request: Request[Any, Any, Any], exc: attempts.LoginThrottledError
+) -> Response[Any]:
+    """The answer to a refused sign-in outside the login page (``POST /api/v1/auth/token``):
+    the API's error body, with ``Retry-After``."""
+    headers = {"Retry-After": str(exc.retry_after)}
+    if request.url.path.startswith(API_PREFIX):
+        body = {"status_code": exc.status_code, "detail": exc.message}
+        return Response(body, status_code=exc.status_code, headers=headers)
+    return Template(
+        "error.html",
+        context={"status": exc.status_code, "message": exc.message},
+        status_code=exc.status_code,
+        headers=headers,
+    )
+
+
 class TokenController(ApiController):
     path = "/api/v1/auth"
     tags = ("auth",)
 
     @post("/token", status_code=200, responses={429: error_response(429)})
-    async def token(self, data: JSONBody[TokenRequest]) -> TokenResponse:
-        """Exchange an e-mail and password for a bearer token."""
-        actor = await accounts.authenticate(data.email, data.password)
+    async def token(
+        self, request: Request[Any, Any, Any], data: JSONBody[TokenRequest]
+    ) -> TokenResponse:
+        """Exchange an e-mail and password for a bearer token. Failed attempts are limited per
+        account and per client address: 429 with ``Retry-After`` (seconds) while refused."""
+        actor = await attempts.sign_in(data.email, data.password, client_address(request))
         if actor is None:
             raise NotAuthorizedException("Неверный адрес или пароль.")
         return TokenResponse(token=await accounts.issue_token(actor))

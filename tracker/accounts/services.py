@@ -137,7 +137,7 @@ def _check_user_fields(
         errors["school_id"] = "Руководитель ОО должен быть привязан к школе."
     elif role != Role.SCHOOL and school_id is not None:
         errors["school_id"] = "Школа указывается только для роли «Руководитель ОО»."
-    if password is not None and (problem := password_problem(password)):
+    if password is not None and (problem := password_problem(password, email)):
         errors["password"] = problem
     return errors
 

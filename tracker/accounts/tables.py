@@ -32,3 +32,16 @@ class ApiToken(Table, tablename="api_token"):
     token_hash = Varchar(length=64, unique=True)
     created_at = Timestamptz()
     last_used_at = Timestamptz(null=True, default=None)
+
+
+class LoginAttempt(Table, tablename="login_attempt"):
+    """A sign-in attempt that has not succeeded: written when the attempt starts (so that
+    parallel guesses count against one another), removed if it is refused by the throttle or
+    succeeds, kept as a failure otherwise. See ``tracker.accounts.attempts``."""
+
+    id: Serial
+    email = Varchar(length=254, index=True)
+    """The e-mail as typed, lower-cased (an account that may not exist)."""
+    address = Varchar(length=100, index=True)
+    """The client's address as the server sees it (behind the proxy: the real client's)."""
+    at = Timestamptz(index=True)

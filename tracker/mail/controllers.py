@@ -106,6 +106,26 @@ class OutboxAdminController(Controller):
         context: Context = {"m": await outbox.get_message(actor, message_id)}
         return page(request, "mail/message.html", context, fragment="mail/_message_view.html")
 
+    @get("/{message_id:int}/html")
+    async def message_html(self, actor: CurrentActor, message_id: PathId) -> Response[str]:
+        """The HTML version alone, for the message page's sandboxed frame. The site's
+        Content-Security-Policy refuses inline styles, and a frame's ``srcdoc`` inherits it;
+        this answer has a policy of its own: the e-mail's inline styles and nothing else (no
+        script, no request out, sandboxed even when opened directly), framed by this site only."""
+        message = await outbox.get_message(actor, message_id)
+        return Response(
+            message.body_html,
+            media_type="text/html; charset=utf-8",
+            headers={
+                "Content-Security-Policy": (
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                    "sandbox; frame-ancestors 'self'"
+                ),
+                "X-Frame-Options": "SAMEORIGIN",
+                "Cache-Control": "private, no-store",
+            },
+        )
+
     @post("/{message_id:int}/retry")
     async def retry(
         self, request: AnyRequest, actor: CurrentActor, message_id: PathId

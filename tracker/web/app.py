@@ -9,7 +9,6 @@ from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
-from litestar.middleware.session.server_side import ServerSideSessionConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
@@ -18,6 +17,8 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from tracker import db
+from tracker.accounts.attempts import LoginThrottledError
+from tracker.accounts.controllers import login_throttled
 from tracker.i18n.controllers import LANGUAGE_PATH
 from tracker.i18n.middleware import LocaleMiddleware
 from tracker.runtime import tune_gc
@@ -26,6 +27,7 @@ from tracker.web.auth import PUBLIC_PATHS, AuthMiddleware, provide_actor
 from tracker.web.errors import EXCEPTION_HANDLERS
 from tracker.web.openapi import StrictStructSchemaPlugin, refuse_nul
 from tracker.web.routes import ROUTE_HANDLERS
+from tracker.web.security import SecurityHeadersMiddleware, SessionConfig
 from tracker.web.sessions import DatabaseStore
 from tracker.web.signals import AnnounceChanges
 from tracker.web.templating import make_environment
@@ -45,14 +47,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
     template_config = TemplateConfig(
         engine=JinjaTemplateEngine.from_environment(make_environment()),
     )
-    session_config = ServerSideSessionConfig(
+    # The session cookie: never readable by scripts; Lax, so that a link from an e-mail reminder
+    # or a calendar opens the app signed in, while cross-site posts and embeds never carry it
+    # (and every unsafe page request needs the CSRF token besides); Secure behind TLS.
+    session_config = SessionConfig(
         secure=settings.secure_cookies,
+        httponly=True,
         samesite="lax",
         max_age=60 * 60 * 12,
         exclude=[r"^/api/", r"^/static/"],  # the API signs in with bearer tokens only
     )
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ROUTE_HANDLERS,
             healthz,
@@ -67,10 +73,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         # Sessions live in the database in every mode: pages keep working while Redis is down.
         stores={"sessions": DatabaseStore()},
+        # The CSRF token reaches htmx through the page (``hx-headers`` on <body>) and forms
+        # through ``csrf_input``: no script reads the cookie, so it is HttpOnly too.
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
-            cookie_httponly=False,
+            cookie_httponly=True,
+            cookie_samesite="lax",
             exclude=["/api/"],
         ),
         template_config=template_config,
@@ -79,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             FlashPlugin(config=FlashConfig(template_config=template_config)),
             StrictStructSchemaPlugin(),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, LoginThrottledError: login_throttled},
         before_request=refuse_nul,  # text with a NUL: 400 on every page and API route
         openapi_config=OpenAPIConfig(
             title="Decision Tracker API",
@@ -92,3 +101,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[db.close_pool] if settings.db_pool else [],
         debug=False,
     )
+    # Outermost, around Litestar's own exception handling: 404s and 405s get the headers too.
+    app.asgi_handler = SecurityHeadersMiddleware(app.asgi_handler, tls=settings.secure_cookies)
+    return app

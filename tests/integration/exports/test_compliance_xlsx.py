@@ -156,7 +156,7 @@ async def test_the_print_view_shows_the_matrix_without_navigation(
 
     assert response.status_code == 200
     html = response.text
-    assert "@media print" in html
+    assert "/static/print.css" in html  # landscape, colours kept on paper: tracker/static/print.css
     assert "Главное меню" not in html
     assert "Исполнение решений совещания от 10.01.2024" in html
     expected = await count_independently(clock.today(), meeting_id=district.old_meeting)

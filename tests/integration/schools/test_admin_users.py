@@ -94,7 +94,7 @@ async def test_duplicate_email_and_weak_password_are_422(
 
     assert response.status_code == 422
     assert 'id="user-add-email-error">Пользователь с таким адресом уже есть.' in response.text
-    assert 'id="user-add-password-error">Пароль должен быть не короче 8 символов.' in response.text
+    assert 'id="user-add-password-error">Пароль должен быть не короче 10 символов.' in response.text
     assert await emails(admin) == before
 
 
