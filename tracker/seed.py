@@ -44,7 +44,7 @@ from tracker.calendar.workdays import add_working_days
 from tracker.compliance.rules import Counts
 from tracker.errors import TrackerError
 
-SEED_PASSWORD = "seed-2024"  # noqa: S105 - every seeded account's, printed in the summary
+SEED_PASSWORD = "seed-district-2024"  # noqa: S105 - every seeded account's, printed in the summary
 """One password for every seeded account; it passes ``password_problem``."""
 MAX_SCHOOLS = 5_000
 MAX_DECISIONS = 10_000

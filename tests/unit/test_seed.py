@@ -7,12 +7,14 @@ from datetime import date
 
 import pytest
 
+from tracker.accounts.passwords import password_problem
 from tracker.assignments.lifecycle import Status
 from tracker.calendar.deadlines import DeadlineKind
 from tracker.compliance.rules import Counts, bucket
 from tracker.seed import (
     ASSIGNMENT_COLUMNS,
     EXTENSION_COLUMNS,
+    SEED_PASSWORD,
     SeedError,
     Tally,
     assignment_rows,
@@ -95,3 +97,8 @@ def test_the_decisions_mix_deadline_kinds_and_the_schools_kinds() -> None:
 def test_sizes_out_of_range_are_refused(schools: int, decisions: int, message: str) -> None:
     with pytest.raises(SeedError, match=message):
         check_size(schools, decisions)
+
+
+def test_the_seeded_password_meets_the_password_rules() -> None:
+    assert password_problem(SEED_PASSWORD, email="school1@seed.example.ru") is None
+    assert password_problem(SEED_PASSWORD, email="head@seed.example.ru") is None
