@@ -44,6 +44,10 @@ def settings_variables() -> set[str]:
     }
 
 
+SERVER_VARIABLES = {"FORWARDED_ALLOW_IPS"}
+"""Read by uvicorn in ``tracker serve``, not by our settings."""
+
+
 def env_example_variables() -> set[str]:
     """Every ``NAME=`` in .env.example, commented out or not."""
     text = (REPO_ROOT / ".env.example").read_text()
@@ -74,7 +78,7 @@ def test_tracker_services_set_only_variables_settings_read(
     services: dict[str, dict[str, Any]], name: str
 ) -> None:
     environment = services[name]["environment"]
-    assert set(environment) <= settings_variables()
+    assert set(environment) <= settings_variables() | SERVER_VARIABLES
     assert environment["DATABASE_URL"].startswith("postgresql://")
     assert environment["REDIS_URL"] == "redis://redis:6379/0"
     assert environment["SMTP_URL"] == "${SMTP_URL:-smtp://mailpit:1025}"
