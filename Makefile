@@ -52,5 +52,5 @@ $(STAMP): pyproject.toml | $(BIN)/python
 # Re-extract the translatable strings and merge them into the catalogs; then translate the new
 # entries in translations/en/LC_MESSAGES/messages.po (and the ru plural forms, if any).
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project="Decision Tracker" -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --project="Decision Tracker" -o translations/messages.pot --width=100 .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width=100
