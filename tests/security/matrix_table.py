@@ -91,11 +91,6 @@ EXPECTATIONS: dict[str, Rule] = {
     "GET /schema/openapi.json": PUBLIC,
     "GET /schema/openapi.yaml": PUBLIC,
     "GET /schema/openapi.yml": PUBLIC,
-    "GET /schema/swagger": PUBLIC,
-    "GET /schema/redoc": PUBLIC,
-    "GET /schema/rapidoc": PUBLIC,
-    "GET /schema/elements": PUBLIC,
-    "GET /schema/oauth2-redirect.html": PUBLIC,
     # the OpenAPI plugins' catch-all: every page it could serve has its own route above
     "GET /schema/{path:str}": Rule(public=True, answers=frozenset({404})),
     # ---------------------------------------------------------------- assignments: pages

@@ -10,6 +10,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -95,6 +96,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             description="Решения совещаний → поручения школам → отчёты об исполнении.",
             path="/schema",
+            # the description only: the HTML viewers load their scripts from CDNs, which the
+            # Content-Security-Policy (script-src 'self') refuses, so they would show nothing
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
         ),
         request_max_body_size=settings.max_upload_bytes * 5 + 1024 * 1024,
         on_startup=[tune_gc, *([db.open_pool] if settings.db_pool else [])],
