@@ -38,9 +38,11 @@ MIGRATION_TABLE = "migration"
 """Piccolo's record of the migrations applied: archived and restored like any table."""
 APP_NAME = "tracker"
 """The Piccolo app whose migrations name the schema."""
-EPHEMERAL_TABLES = frozenset({"web_session"})
+EPHEMERAL_TABLES = frozenset({"web_session", "login_attempt"})
 """Never archived, emptied by every restore: a web session's key is the cookie itself, a live
-credential, and a session of the replaced database must not log anyone in to the restored one."""
+credential, and a session of the replaced database must not log anyone in to the restored one;
+failed sign-ins (addresses typed, clients' IP addresses) only matter for a quarter of an hour,
+and a restored database starts with nobody locked out."""
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
