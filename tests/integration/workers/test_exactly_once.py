@@ -90,8 +90,9 @@ async def test_two_workers_at_once_send_nothing_twice(district: District, rig: R
     await eventually(all_delivered, within=90, what="the outbox to be delivered")
     rig.sink.wait_for(len(district.emails), timeout=10)
 
-    # Then: one sweep queued everything, the others nothing; every message arrived once
-    assert sorted(summaries[t]["queued"] for t in sweeps) == [0, 0, len(district.emails)]
+    # Then: the sweeps queued every message once between them (each claims a batch of schools
+    # at a time, so sweeps running at once share the work), and every message arrived once
+    assert sum(summaries[t]["queued"] for t in sweeps) == len(district.emails)
     await assert_each_user_got_exactly_one_message(district, rig)
     # and both workers really sent a part of them
     sent = {
