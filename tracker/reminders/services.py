@@ -93,9 +93,8 @@ async def sweep(
     if not force and now.astimezone(settings.tz).hour < policy.digest_hour:
         summary.ran, summary.reason = False, f"напоминания рассылаются с {policy.digest_hour}:00"
         return summary
-    after: tuple[date, int] | None = START
-    while after is not None:  # a batch at a time: a region's first sweep finds a million
-        found, after = await _find_batch(today, calendar, policy, after)
+    # a batch at a time: a region's first sweep finds a million
+    async for found in _event_batches(today, calendar, policy):
         summary.candidates += len({e.assignment_id for e in found})
         created = await record(found, today)
         summary.reminders += created
@@ -121,12 +120,18 @@ the sweep reads what is due, not the whole table, a batch at a time."""
 
 async def find_events(today: date, calendar: WorkCalendar, policy: ReminderPolicy) -> list[Event]:
     """Every event of ``today`` at once (the sweep itself reads them in batches)."""
-    found: list[Event] = []
+    return [event async for batch in _event_batches(today, calendar, policy) for event in batch]
+
+
+async def _event_batches(
+    today: date, calendar: WorkCalendar, policy: ReminderPolicy
+) -> AsyncIterator[list[Event]]:
+    """The events of ``CANDIDATE_BATCH`` candidates at a time, until none are left."""
     after: tuple[date, int] | None = START
     while after is not None:
         batch, after = await _find_batch(today, calendar, policy, after)
-        found += batch
-    return found
+        if batch:
+            yield batch
 
 
 START = (date.min, 0)
