@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from tracker.accounts.roles import ROLE_LABELS, Role
 from tracker.assignments.lifecycle import STATUS_LABELS
+from tracker.i18n import formats
+from tracker.i18n.locales import RUSSIAN
 from tracker.mail.outbox import STATUS_LABELS as OUTBOX_LABELS
 
 AUDIT_ROLES = frozenset({Role.HEAD, Role.ADMIN})
@@ -198,7 +200,7 @@ def _cut(text: str, limit: int | None) -> str:
 
 def local_moment(value: datetime, tz: ZoneInfo) -> str:
     """«05.02.2020 14:30» on the department's clock."""
-    return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+    return formats.short_datetime(value, RUSSIAN, tz=tz)
 
 
 def format_value(  # noqa: PLR0911 - a kind of value each
@@ -217,7 +219,7 @@ def format_value(  # noqa: PLR0911 - a kind of value each
         return ROLE_LABELS[value], True
     if isinstance(value, str):
         if _ISO_DATE.fullmatch(value):
-            return date.fromisoformat(value).strftime("%d.%m.%Y"), False
+            return formats.short_date(date.fromisoformat(value), RUSSIAN), False
         if _ISO_MOMENT.fullmatch(value):
             try:
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -7,7 +7,7 @@ Russian: «05.02.2020» in tables, «5 февраля 2020 г.» in running text
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cache, lru_cache
 
 from babel import Locale
@@ -53,12 +53,14 @@ def long_date(value: date | datetime | None, locale: str | None = None) -> str:
     return _formatted(_local_day(value), LONG_DATE[loc], loc)
 
 
-def short_datetime(value: datetime | None, locale: str | None = None) -> str:
-    """«05.02.2020 14:30» / «5 Feb 2020, 14:30», on the department's clock."""
+def short_datetime(
+    value: datetime | None, locale: str | None = None, *, tz: tzinfo | None = None
+) -> str:
+    """«05.02.2020 14:30» / «5 Feb 2020, 14:30», on the department's clock (or ``tz``'s)."""
     if value is None:
         return ""
     loc = _locale(locale)
-    moment = value.astimezone(get_settings().tz)
+    moment = value.astimezone(tz or get_settings().tz)
     time = format_time(moment, "HH:mm", locale=loc)
     separator = " " if loc == RUSSIAN else ", "
     return f"{short_date(moment, loc)}{separator}{time}"
