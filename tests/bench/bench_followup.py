@@ -36,11 +36,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -51,7 +49,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.bench.harness import Figure
+from tests.bench.harness import Figure, emit, note, run_child
 
 SCHOOLS = 1000
 DECISIONS = 50
@@ -66,7 +64,6 @@ that a busy moment of the machine slows both alike; the best of each is kept."""
 BENCH_DAY = date(2026, 3, 2)
 EARLIER_MEETING_DAY = BENCH_DAY - timedelta(days=70)
 CHILD_TIMEOUT_S = 150
-MARKER = "FIGURES "
 DATABASES = ("sqlite", "postgres")
 
 
@@ -75,29 +72,11 @@ def run() -> list[Figure]:
     figures: list[Figure] = []
     for database in DATABASES:
         started = time.perf_counter()
-        child = subprocess.run(
-            [sys.executable, "-m", "tests.bench.bench_followup", "--db", database],
-            capture_output=True,
-            text=True,
-            timeout=CHILD_TIMEOUT_S,
-            check=False,
+        figures += run_child(
+            "tests.bench.bench_followup", "--db", database, timeout=CHILD_TIMEOUT_S
         )
-        found = None
-        for line in child.stdout.splitlines():
-            if line.startswith(MARKER):
-                found = json.loads(line.removeprefix(MARKER))
-            else:
-                print(line, flush=True)
-        if child.returncode != 0 or found is None:
-            print(child.stderr, file=sys.stderr)
-            raise RuntimeError(f"bench_followup --db {database} failed ({child.returncode})")
-        figures += [Figure(**f) for f in found]
-        _note(f"follow-up bench on {database}: {time.perf_counter() - started:.0f} s in all")
+        note(f"follow-up bench on {database}: {time.perf_counter() - started:.0f} s in all")
     return figures
-
-
-def _note(text: str) -> None:
-    print(f"  {text}", flush=True)
 
 
 # ---------------------------------------------------------------- the child
@@ -129,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(MARKER + json.dumps([f.__dict__ for f in figures], ensure_ascii=False), flush=True)
+    emit(figures)
     return 0
 
 
@@ -144,7 +123,7 @@ async def _bench(database: str, url: str) -> list[Figure]:
     try:
         loaded = time.perf_counter()
         head_id, new_meeting_id = await _load(raw)
-        _note(
+        note(
             f"{database}: loaded {SCHOOLS:,} schools, {(DECISIONS + OTHER_DECISIONS) * SCHOOLS:,}"
             f" assignments in {time.perf_counter() - loaded:.1f} s"
         )
@@ -462,7 +441,7 @@ async def _compliance_figure(database: str, raw: _Raw, head_id: int) -> Figure:
     assert cells == len(rows) == DECISIONS * SCHOOLS, cells
 
     ratio = ms / baseline_ms
-    _note(
+    note(
         f"{database}: compliance 50 decisions × 1,000 schools ({len(rows):,} cells,"
         f" {expected['total']:,} assignments of {(DECISIONS + OTHER_DECISIONS) * SCHOOLS:,}):"
         f" {ms:.1f} ms; raw aggregate {baseline_ms:.1f} ms (×{ratio:.2f})"
@@ -486,7 +465,7 @@ async def _compile_figure(
         services = None
     compile_follow_up = getattr(services, "compile_follow_up", None)
     if compile_follow_up is None:
-        _note(f"{database}: compile: not built yet")
+        note(f"{database}: compile: not built yet")
         return None
     from tracker.accounts.roles import Actor, Role  # noqa: PLC0415
 
@@ -512,7 +491,7 @@ async def _compile_figure(
     assert [i.decision_id for i in items] == ids, [i.decision_id for i in items]
     assert sum(i.snapshot.total for i in items) == DECISIONS * SCHOOLS
     ratio = ms / baseline_ms
-    _note(
+    note(
         f"{database}: compile_follow_up, 50 decisions × 1,000 schools: {ms:.1f} ms;"
         f" raw aggregate {baseline_ms:.1f} ms (×{ratio:.2f})"
     )

@@ -47,7 +47,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tests.bench.harness import Figure
+from tests.bench.harness import Figure, emit, note, run_child
 
 SCHOOLS = 1000
 DECISIONS = 1200
@@ -72,39 +72,18 @@ WORKER_MB_GOAL = 200.0
 WORKER_TIMEOUT_S = 300.0
 SETTLE_S = 60.0
 CHILD_TIMEOUT_S = 720
-MARKER = "FIGURES "
 REPO = Path(__file__).resolve().parents[2]
 
 
 def run() -> list[Figure]:
     """The whole bench in a child process (see the module doc); its figures."""
     started = time.perf_counter()
-    print(f"  load bench: load average {_load_average()}", flush=True)
-    child = subprocess.run(
-        [sys.executable, "-m", "tests.bench.bench_load"],
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-        check=False,
-        cwd=REPO,
-    )
-    found = None
-    for line in child.stdout.splitlines():
-        if line.startswith(MARKER):
-            found = json.loads(line.removeprefix(MARKER))
-        else:
-            print(line, flush=True)
-    if child.returncode != 0 or found is None:
-        print(child.stderr, file=sys.stderr)
-        raise RuntimeError(f"bench_load failed ({child.returncode})")
-    _note(
+    note(f"load bench: load average {_load_average()}")
+    figures = run_child("tests.bench.bench_load", timeout=CHILD_TIMEOUT_S, cwd=REPO)
+    note(
         f"load bench: {time.perf_counter() - started:.0f} s in all, load average {_load_average()}"
     )
-    return [Figure(**f) for f in found]
-
-
-def _note(text: str) -> None:
-    print(f"  {text}", flush=True)
+    return figures
 
 
 def _load_average() -> str:
@@ -243,7 +222,7 @@ def main() -> int:
     finally:
         cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(MARKER + json.dumps([f.__dict__ for f in figures], ensure_ascii=False), flush=True)
+    emit(figures)
     return 0
 
 
@@ -263,7 +242,7 @@ async def _seed() -> dict[str, Any]:
     await db.migrate()
     started = time.perf_counter()
     summary = await seed(SCHOOLS, DECISIONS, today=clock.today())
-    _note(
+    note(
         f"seeded {summary.schools:,} schools, {summary.meetings} meetings,"
         f" {summary.assignments:,} assignments, {summary.reports:,} reports,"
         f" {summary.extension_requests:,} extension requests in"
@@ -350,7 +329,7 @@ def _plan(port: int, district: dict[str, Any]) -> tuple[list[list[str]], str]:
     started = time.perf_counter()
     head = _login(port, district["head"], district["password"])
     cookies = [_login(port, e, district["password"]) for e in emails]
-    _note(
+    note(
         f"signed in {len(emails)} school users and the head in {time.perf_counter() - started:.1f} s"
     )
     plan: list[list[str]] = []
@@ -437,7 +416,7 @@ def _web(data_dir: Path, district: dict[str, Any]) -> list[Figure]:
     bare.start()
     try:
         web = app.workers
-        _note(f"web processes {web} started: {_rss_mb(*web):.0f} MB resident (the largest)")
+        note(f"web processes {web} started: {_rss_mb(*web):.0f} MB resident (the largest)")
         plan, head = _plan(app.port, district)
         _check_pages(app.port, plan)
         plan_file = data_dir / "plan.json"
@@ -446,7 +425,7 @@ def _web(data_dir: Path, district: dict[str, Any]) -> list[Figure]:
         bare_file.write_text(json.dumps([["/ok", cookie] for _, cookie in plan]))
         with_logins_mb = _hwm_mb(*web)
         reset = _reset_hwm(*web)
-        _note(
+        note(
             f"web processes after sign-ins: peak {with_logins_mb:.0f} MB"
             f" (argon2's 64 MB a login), now {_rss_mb(*web):.0f} MB"
             + ("; peak reset" if reset else "; peak could not be reset")
@@ -455,36 +434,36 @@ def _web(data_dir: Path, district: dict[str, Any]) -> list[Figure]:
         _load("open", bare.port, bare_file, WARM_UP_S)
         _load("open", app.port, plan_file, WARM_UP_S)
         bare_open = _load("open", bare.port, bare_file, OPEN_LOOP_S)
-        _note(_describe(f"bare endpoint, {RATE:.0f} req/s open loop", bare_open))
+        note(_describe(f"bare endpoint, {RATE:.0f} req/s open loop", bare_open))
         # the assignment page alone first (on a server with no backlog yet), to tell which of
         # the two pages limits the mix
         detail_file = data_dir / "detail.json"
         detail_file.write_text(json.dumps([p for p in plan if p[0] != "/my"]))
         detail_open = _load("open", app.port, detail_file, DETAIL_ONLY_S)
-        _note(_describe(f"/assignments/{{id}} alone, {RATE:.0f} req/s open loop", detail_open))
-        _note(f"web processes idle again {_settle(*web):.0f} s after the run")
+        note(_describe(f"/assignments/{{id}} alone, {RATE:.0f} req/s open loop", detail_open))
+        note(f"web processes idle again {_settle(*web):.0f} s after the run")
         app_open = _load("open", app.port, plan_file, OPEN_LOOP_S)
-        _note(_describe(f"/my + /assignments/{{id}}, {RATE:.0f} req/s open loop", app_open))
-        _note(f"web processes idle again {_settle(*web):.0f} s after the run")
+        note(_describe(f"/my + /assignments/{{id}}, {RATE:.0f} req/s open loop", app_open))
+        note(f"web processes idle again {_settle(*web):.0f} s after the run")
         app_load_mb = _hwm_mb(*web)
         bare_closed = _load("closed", bare.port, bare_file, CLOSED_S)
-        _note(_describe(f"bare endpoint, {CLOSED_CLIENTS} clients closed loop", bare_closed))
+        note(_describe(f"bare endpoint, {CLOSED_CLIENTS} clients closed loop", bare_closed))
         app_closed = _load("closed", app.port, plan_file, CLOSED_S)
-        _note(
+        note(
             _describe(
                 f"/my + /assignments/{{id}}, {CLOSED_CLIENTS} clients closed loop", app_closed
             )
         )
-        _note(f"web processes idle again {_settle(*web):.0f} s after the burst")
+        note(f"web processes idle again {_settle(*web):.0f} s after the burst")
         after_load_mb = _hwm_mb(*web)
         bare_mb = _hwm_mb(*bare.workers)
-        _note(
+        note(
             f"peak resident: web {app_load_mb:.0f} MB after the open loop, {after_load_mb:.0f} MB"
             f" after the burst; bare app {bare_mb:.0f} MB; load average {_load_average()}"
         )
         dashboard, dashboard_ms, raw_ms = _dashboard(app.port, head, district)
         web_mb = _hwm_mb(*web)
-        _note(f"web processes' peak after the dashboard: {web_mb:.0f} MB")
+        note(f"web processes' peak after the dashboard: {web_mb:.0f} MB")
     finally:
         app.stop()
         bare.stop()
@@ -578,7 +557,7 @@ def _dashboard(port: int, head: str, district: dict[str, Any]) -> tuple[int, flo
             try:
                 answer = client.get(path)
             except httpx.TimeoutException:
-                _note(f"GET {path}: no answer in 60 s")
+                note(f"GET {path}: no answer in 60 s")
                 return len(timings), float("inf"), 0.0
             ms = (time.perf_counter() - started) * 1000
             if answer.status_code != 200 or "МБОУ" not in answer.text:
@@ -590,7 +569,7 @@ def _dashboard(port: int, head: str, district: dict[str, Any]) -> tuple[int, flo
     sql = sql.replace("a.due_on < ?", "a.due_on < $1")
     raw = asyncio.run(_raw_best_ms(sql, district["today"], ids))
     p50 = percentile(timings, 0.5)
-    _note(
+    note(
         f"dashboard meeting {meeting}: {district['matrix_decisions']} decisions × {SCHOOLS:,}"
         f" schools, {len(timings)} sequential pages: p50 {p50:.0f} ms, max {max(timings):.0f} ms;"
         f" raw aggregate {raw:.0f} ms"
@@ -641,7 +620,7 @@ def _worker(data_dir: Path, url: str, district: dict[str, Any]) -> Figure:
             _wait(lambda: "ready." in log_path.read_text(errors="replace"), 60, "worker ready")
             children = _children(worker.pid)
             idle_mb = max(_hwm_mb(p) for p in children)
-            _note(
+            note(
                 f"worker {worker.pid} ready: pool process(es) {children}, idle peak"
                 f" {idle_mb:.0f} MB; main process {_hwm_mb(worker.pid):.0f} MB"
             )
@@ -672,7 +651,7 @@ def _worker(data_dir: Path, url: str, district: dict[str, Any]) -> Figure:
             worker_mb = max(sweep_mb, jobs_mb)
             main_mb = _hwm_mb(worker.pid)
             summary = asyncio.run(_sweep_summary(url))
-            _note(
+            note(
                 f"worker: sweep of {sweep_day} ({summary}) in {swept_s:.1f} s, pool process"
                 f" peak {sweep_mb:.0f} MB; then"
                 + "".join(f" {kind} {done[job]}" for kind, job in jobs.items())

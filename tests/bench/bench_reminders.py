@@ -40,7 +40,7 @@ from typing import Any
 
 import asyncpg
 
-from tests.bench.harness import Figure
+from tests.bench.harness import Figure, note
 from tests.support.postgres import Cluster, start_cluster
 from tests.support.smtp_sink import SmtpSink
 from tracker import db
@@ -164,7 +164,7 @@ def run() -> list[Figure]:
     finally:
         cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
-        _note(f"reminders bench: {time.perf_counter() - started:.0f} s in all")
+        note(f"reminders bench: {time.perf_counter() - started:.0f} s in all")
 
 
 def _environment(cluster: Cluster, data_dir: Path) -> None:
@@ -210,12 +210,12 @@ async def _bench(cluster: Cluster, data_dir: Path) -> list[Figure]:
 
         loaded = time.perf_counter()
         await _district(conn, today, due_on, decisions=(1, SMALL_DECISIONS))
-        _note(f"loaded 100,000 assignments in {time.perf_counter() - loaded:.1f} s")
+        note(f"loaded 100,000 assignments in {time.perf_counter() - loaded:.1f} s")
         small = await _measure(conn, "100k", today, limit, due=10_000, messages=SCHOOLS)
 
         loaded = time.perf_counter()
         await _district(conn, today, due_on, decisions=(SMALL_DECISIONS + 1, DECISIONS))
-        _note(f"grew to 1,000,000 assignments in {time.perf_counter() - loaded:.1f} s")
+        note(f"grew to 1,000,000 assignments in {time.perf_counter() - loaded:.1f} s")
         await _explain(conn, limit)
         large = await _measure(conn, "1M", today, limit, due=10_000, messages=SCHOOLS)
         digests = [dict(r) for r in await conn.fetch(OUTBOX_SQL)]
@@ -229,10 +229,6 @@ async def _bench(cluster: Cluster, data_dir: Path) -> list[Figure]:
         await conn.close()
         await db.close_pool()
     return [*_sweep_figures(small, large, few), send]
-
-
-def _note(text: str) -> None:
-    print(f"  {text}", flush=True)
 
 
 async def _district(
@@ -273,7 +269,7 @@ async def _explain(conn: asyncpg.Connection, limit: date) -> None:
     scan = next((line for line in lines if "assignment_open_due_idx" in line), "") or next(
         (line for line in lines if "on assignment" in line), ""
     )
-    _note(f"candidate query at 1M: index used: {'yes' if used else 'no'} ({scan})")
+    note(f"candidate query at 1M: index used: {'yes' if used else 'no'} ({scan})")
 
 
 async def _measure(
@@ -303,7 +299,7 @@ async def _measure(
         before=lambda: conn.execute("TRUNCATE bench_scratch"),
     )
     result = SweepRun(label, total, due, sweep_ms, summary.queued, read_ms, insert_ms)
-    _note(
+    note(
         f"sweep {total:,} assignments, {due:,} due: {sweep_ms:.0f} ms, {summary.queued} queued;"
         f" candidate read {read_ms:.1f} ms (×{sweep_ms / read_ms:.0f}),"
         f" INSERT…SELECT {due:,} rows {insert_ms:.1f} ms (×{sweep_ms / insert_ms:.0f})"
@@ -408,7 +404,7 @@ async def _deliver(
         sink.stop()
     rate, raw_rate = MESSAGES / deliver_ms * 1000, MESSAGES / raw_ms * 1000
     size = sum(len(m.text) + len(m.html) for m in outgoing) / len(outgoing) / 1024
-    _note(
+    note(
         f"deliver {MESSAGES:,} messages (~{size:.0f} KB each), one worker: {deliver_ms:.0f} ms,"
         f" {rate:.0f}/s; raw smtplib {raw_ms:.0f} ms, {raw_rate:.0f}/s"
     )

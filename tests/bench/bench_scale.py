@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,13 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench import bench_followup as fu
-from tests.bench.harness import Figure
+from tests.bench.harness import Figure, emit, note, run_child
 
 SIZES = (10, 100, 1000)
 """Decisions × 1,000 schools: 10k, 100k, 1M assignments."""
 REPEATS = {10: 9, 100: 5, 1000: 3}
 CHILD_TIMEOUT_S = 420
-MARKER = "FIGURES "
 RATIO_GOAL = 1.5
 NEW_MEETING = 2
 """The meeting the follow-up of decisions 1–50 is compiled for, at 100k and 1M."""
@@ -60,29 +57,9 @@ def run() -> list[Figure]:
     figures: list[Figure] = []
     for database in fu.DATABASES:
         started = time.perf_counter()
-        child = subprocess.run(
-            [sys.executable, "-m", "tests.bench.bench_scale", "--db", database],
-            capture_output=True,
-            text=True,
-            timeout=CHILD_TIMEOUT_S,
-            check=False,
-        )
-        found = None
-        for line in child.stdout.splitlines():
-            if line.startswith(MARKER):
-                found = json.loads(line.removeprefix(MARKER))
-            else:
-                print(line, flush=True)
-        if child.returncode != 0 or found is None:
-            print(child.stderr, file=sys.stderr)
-            raise RuntimeError(f"bench_scale --db {database} failed ({child.returncode})")
-        figures += [Figure(**f) for f in found]
-        _note(f"scale bench on {database}: {time.perf_counter() - started:.0f} s in all")
+        figures += run_child("tests.bench.bench_scale", "--db", database, timeout=CHILD_TIMEOUT_S)
+        note(f"scale bench on {database}: {time.perf_counter() - started:.0f} s in all")
     return figures
-
-
-def _note(text: str) -> None:
-    print(f"  {text}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(MARKER + json.dumps([f.__dict__ for f in figures], ensure_ascii=False), flush=True)
+    emit(figures)
     return 0
 
 
@@ -131,7 +108,7 @@ async def _bench(database: str, url: str) -> list[Figure]:
             started = time.perf_counter()
             await _decisions(raw, range(loaded + 1, size + 1))
             loaded = size
-            _note(
+            note(
                 f"{database}: {size * fu.SCHOOLS:,} assignments loaded in"
                 f" {time.perf_counter() - started:.1f} s"
             )
@@ -148,7 +125,7 @@ async def _bench(database: str, url: str) -> list[Figure]:
             assert isinstance(rows, list)
             assert matrix.total.total == size * fu.SCHOOLS == len(rows)
             assert matrix.total.overdue == fu._totals(rows)["overdue"]
-            _note(
+            note(
                 f"{database}: compliance over {size * fu.SCHOOLS:,} assignments: {ms:.0f} ms;"
                 f" raw GROUP BY {baseline_ms:.0f} ms (×{ms / baseline_ms:.2f})"
             )
